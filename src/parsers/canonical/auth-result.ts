@@ -1,6 +1,7 @@
 // Vendor authentication result → RFC 8601 result enum (shared/headers.md §7.3).
 // Lookup after casefold + stripping `_`, `-` and spaces, so `TempError`, `temp_error` and `TEMPERROR` agree.
 import type { AuthResultValue } from '../../document/enums.js';
+import { normalizeToken, tokenTable } from './normalize-token.js';
 
 export interface CanonicalAuthResult {
   result: AuthResultValue;
@@ -8,42 +9,25 @@ export interface CanonicalAuthResult {
   qualifier?: string;
 }
 
-const TABLE: ReadonlyMap<string, CanonicalAuthResult> = buildTable([
+const TABLE = tokenTable<CanonicalAuthResult>([
   [{ result: 'pass' }, [
-    'pass', 'rspfallow', 'rdkimallow', 'dmarcpolicyallow', 'arcallow', 'spfpass', 'dkimvalid',
+    'pass', 'R_SPF_ALLOW', 'R_DKIM_ALLOW', 'DMARC_POLICY_ALLOW', 'ARC_ALLOW', 'SPF_PASS', 'DKIM_VALID',
   ]],
   [{ result: 'pass', qualifier: 'inferred' }, ['bestguesspass']],
   [{ result: 'pass', qualifier: 'soft' }, ['softpass']],
   [{ result: 'fail' }, [
-    'fail', 'hardfail', 'rspffail', 'rdkimreject', 'dmarcpolicyreject', 'dmarcpolicyquarantine',
-    'dmarcpolicysoftfail', 'arcreject', 'spffail', 'dkiminvalid', 'discard',
+    'fail', 'hardfail', 'R_SPF_FAIL', 'R_DKIM_REJECT', 'DMARC_POLICY_REJECT', 'DMARC_POLICY_QUARANTINE',
+    'DMARC_POLICY_SOFTFAIL', 'ARC_REJECT', 'SPF_FAIL', 'DKIM_INVALID', 'discard',
   ]],
-  [{ result: 'softfail' }, ['softfail', 'rspfsoftfail', 'spfsoftfail']],
-  [{ result: 'neutral' }, ['neutral', 'rspfneutral', 'spfneutral']],
-  [{ result: 'none' }, ['none', 'rspfna', 'rdkimna', 'dmarcna', 'arcna', 'spfnone']],
+  [{ result: 'softfail' }, ['softfail', 'R_SPF_SOFTFAIL', 'SPF_SOFTFAIL']],
+  [{ result: 'neutral' }, ['neutral', 'R_SPF_NEUTRAL', 'SPF_NEUTRAL']],
+  [{ result: 'none' }, ['none', 'R_SPF_NA', 'R_DKIM_NA', 'DMARC_NA', 'ARC_NA', 'SPF_NONE']],
   [{ result: 'temperror' }, [
-    'temperror', 'error', 'rspfdnsfail', 'rdkimtempfail', 'dmarcdnsfail', 'arcdnsfail',
+    'temperror', 'error', 'R_SPF_DNSFAIL', 'R_DKIM_TEMPFAIL', 'DMARC_DNSFAIL', 'ARC_DNSFAIL',
   ]],
-  [{ result: 'permerror' }, ['permerror', 'rspfpermfail', 'rdkimpermfail', 'dmarcbadpolicy']],
+  [{ result: 'permerror' }, ['permerror', 'R_SPF_PERMFAIL', 'R_DKIM_PERMFAIL', 'DMARC_BAD_POLICY']],
   [{ result: 'policy' }, ['policy']],
 ]);
-
-function buildTable(rows: readonly [CanonicalAuthResult, readonly string[]][]): Map<string, CanonicalAuthResult> {
-  const map = new Map<string, CanonicalAuthResult>();
-  for (const [value, keys] of rows) for (const key of keys) map.set(key, value);
-  return map;
-}
-
-/** casefold + strip `_`, `-`, whitespace (headers.md §6). Bounded: callers pass header tokens. */
-function normalize(raw: string): string {
-  let out = '';
-  const lower = raw.slice(0, 200).toLowerCase();
-  for (const ch of lower) {
-    if (ch === '_' || ch === '-' || ch === ' ' || ch === '\t') continue;
-    out += ch;
-  }
-  return out;
-}
 
 /**
  * Map one result token. `method` (spf, dkim, dmarc, dkim-adsp, …) only matters for `unknown`, which is
@@ -51,10 +35,10 @@ function normalize(raw: string): string {
  * Returns undefined when the token is not understood: the caller records `unknown`, keeps raw, warns.
  */
 export function toAuthResult(raw: string, method?: string): CanonicalAuthResult | undefined {
-  const key = normalize(raw.trim());
+  const key = normalizeToken(raw);
   if (key === '') return undefined;
   if (key === 'unknown') {
-    const m = method === undefined ? 'spf' : normalize(method);
+    const m = method === undefined ? 'spf' : normalizeToken(method);
     if (m === 'spf' || m === 'senderid' || m === 'receivedspf') return { result: 'permerror' };
     if (m === 'dkimadsp' || m === 'adsp') return { result: 'neutral' };
     return undefined;
