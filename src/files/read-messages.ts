@@ -1,0 +1,148 @@
+// Messages from disk for `parse` and `replay`: a single .eml, an mbox, a directory of .eml files, a Maildir
+// (cur/ + new/), or stdin. Problems become error records and reading goes on with the next message or file.
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MessageSplitter } from './message-splitter.js';
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** The argument that means "read stdin". */
+export const STDIN_ARG = '-';
+/** How stdin is named in records and documents. */
+export const STDIN_NAME = '<stdin>';
+
+export type FileErrorCode = 'not_found' | 'unreadable' | 'too_large' | 'empty' | 'no_messages';
+
+export interface FileMessage {
+  kind: 'message';
+  /** The file the message came from (inside a directory or Maildir: that file). */
+  path: string;
+  /** Position within that file: 0 for a single message, the n-th message of an mbox. */
+  index: number;
+  raw: Uint8Array;
+}
+
+export interface FileReadError {
+  kind: 'error';
+  path: string;
+  index: number;
+  code: FileErrorCode;
+  /** Human-readable, without the path (the caller prefixes it). */
+  message: string;
+}
+
+export type FileRecord = FileMessage | FileReadError;
+
+export interface ReadMessagesOptions {
+  maxMessageBytes?: number;
+  /** Read for the path "-". */
+  stdin?: AsyncIterable<Uint8Array>;
+}
+
+export async function* readMessagesFromPath(path: string, options: ReadMessagesOptions = {}): AsyncGenerator<FileRecord> {
+  const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  if (path === STDIN_ARG) {
+    if (options.stdin === undefined) {
+      yield { kind: 'error', path: STDIN_NAME, index: 0, code: 'unreadable', message: 'stdin is not available' };
+      return;
+    }
+    yield* splitStream(options.stdin, STDIN_NAME, max);
+    return;
+  }
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(path)).isDirectory();
+  } catch (err) {
+    yield fsError(path, err);
+    return;
+  }
+  if (!isDirectory) {
+    yield* readFile(path, max);
+    return;
+  }
+  let listing: { files: string[]; maildir: boolean };
+  try {
+    listing = await listMessageFiles(path);
+  } catch (err) {
+    yield fsError(path, err);
+    return;
+  }
+  if (listing.files.length === 0 && !listing.maildir) {
+    yield { kind: 'error', path, index: 0, code: 'no_messages', message: 'directory holds no .eml files and is not a Maildir (cur/, new/)' };
+    return;
+  }
+  for (const file of listing.files) yield* readFile(file, max);
+}
+
+/**
+ * The message files of a directory, in a stable order. A Maildir (has cur/ and new/) lists both, merged and
+ * sorted by file name (Maildir names start with the delivery time, so this is roughly arrival order);
+ * otherwise the directory's *.eml files sorted by name. Dot files are skipped.
+ */
+export async function listMessageFiles(dir: string): Promise<{ files: string[]; maildir: boolean }> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const dirs = new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
+  if (dirs.has('cur') && dirs.has('new')) {
+    const named: { name: string; path: string }[] = [];
+    for (const sub of ['cur', 'new']) {
+      for (const name of await regularFiles(join(dir, sub))) named.push({ name, path: join(dir, sub, name) });
+    }
+    named.sort((a, b) => compare(a.name, b.name) || compare(a.path, b.path));
+    return { files: named.map((n) => n.path), maildir: true };
+  }
+  const names = (await regularFiles(dir)).filter((n) => n.toLowerCase().endsWith('.eml')).sort(compare);
+  return { files: names.map((n) => join(dir, n)), maildir: false };
+}
+
+async function regularFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isFile() || (e.isSymbolicLink() && (await stat(join(dir, e.name)).catch(() => undefined))?.isFile())) out.push(e.name);
+  }
+  return out;
+}
+
+/** Code-point order: the same on every machine and locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function* readFile(path: string, max: number): AsyncGenerator<FileRecord> {
+  yield* splitStream(createReadStream(path, { highWaterMark: 256 * 1024 }), path, max);
+}
+
+async function* splitStream(chunks: AsyncIterable<Uint8Array>, path: string, max: number): AsyncGenerator<FileRecord> {
+  const splitter = new MessageSplitter(max);
+  let last = -1;
+  let total = 0;
+  try {
+    for await (const chunk of chunks) {
+      total += chunk.byteLength;
+      for (const r of splitter.push(chunk)) {
+        last = r.index;
+        yield { ...r, path };
+      }
+      // A single message over the cap: no need to read the rest (leaving the loop closes the stream).
+      if (splitter.done) break;
+    }
+  } catch (err) {
+    yield fsError(path, err, last + 1);
+    return;
+  }
+  for (const r of splitter.end()) {
+    if (r.kind === 'error' && r.code === 'empty' && total === 0) {
+      yield { ...r, path, message: path === STDIN_NAME ? 'stdin is empty' : 'file is empty' };
+    } else {
+      yield { ...r, path };
+    }
+  }
+}
+
+function fsError(path: string, err: unknown, index = 0): FileReadError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return { kind: 'error', path, index, code: 'not_found', message: 'no such file or directory' };
+  if (code === 'EACCES' || code === 'EPERM') return { kind: 'error', path, index, code: 'unreadable', message: 'permission denied' };
+  const detail = err instanceof Error ? err.message : String(err);
+  return { kind: 'error', path, index, code: 'unreadable', message: `cannot read: ${detail}` };
+}
