@@ -1,0 +1,27 @@
+import { Client } from '@elastic/elasticsearch';
+import { afterAll, describe, expect, it } from 'vitest';
+import { serviceSettings, uniqueName } from '../support/services.js';
+
+describe('Elasticsearch (real server from scripts/services)', () => {
+  const client = new Client({ node: serviceSettings().esUrl });
+  const index = uniqueName('it-roundtrip');
+
+  afterAll(async () => {
+    await client.indices.delete({ index, ignore_unavailable: true });
+    await client.close();
+  });
+
+  it('indexes a document and finds it again through search', async () => {
+    await client.index({ index, id: 'doc-1', document: { verdict: 'spam', rate: 95 }, refresh: 'wait_for' });
+    const result = await client.search<{ verdict: string; rate: number }>({ index, query: { term: { verdict: 'spam' } } });
+    expect(result.hits.hits).toHaveLength(1);
+    expect(result.hits.hits[0]?._id).toBe('doc-1');
+    expect(result.hits.hits[0]?._source).toEqual({ verdict: 'spam', rate: 95 });
+  });
+
+  it('answers a create of an existing _id with 409, the "already indexed" signal the sink relies on', async () => {
+    await expect(client.create({ index, id: 'doc-1', document: { verdict: 'clean' } })).rejects.toMatchObject({
+      meta: { statusCode: 409 },
+    });
+  });
+});
