@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { assembleDocument, buildDocument } from '../../../src/document/build-document.js';
+import { documentId } from '../../../src/document/document-id.js';
+import { PARSER_VERSION } from '../../../src/document/parser-version.js';
+import type { GatewayResult } from '../../../src/document/types.js';
+import { splitHeaderBlock } from '../../../src/headers/split-header-block.js';
+import { readFileSync } from 'node:fs';
+
+const raw = [
+  'Received: from mx by gw; Mon, 13 Apr 2026 06:49:00 +0000',
+  'Message-ID: <abc@example.org>',
+  'Subject: =?utf-8?Q?Gr=C3=BC=C3=9Fe?=',
+  'From: "Doe, J" <j@example.org>',
+  'To: a@example.com, B <b@example.com>',
+  'To: c@example.com',
+  '',
+].join('\r\n');
+const bytes = new TextEncoder().encode(raw);
+const block = splitHeaderBlock(bytes);
+const context = { source: { kind: 'file' as const, path: 'x.eml' }, now: new Date('2026-05-01T00:00:00Z') };
+
+function gateway(id: string, position: number, extra: Partial<GatewayResult> = {}): GatewayResult {
+  return { id, vendor: 'V', product: id.toUpperCase(), position, headers: { [`x-${id}`]: [id], shared: ['s', id] }, warnings: [`${id}:w`], ...extra };
+}
+
+describe('buildDocument', () => {
+  it('without any gateway: unknown verdict and scan status, a warning, email fields filled', () => {
+    const { id, document } = buildDocument(block, bytes, context);
+    expect(id).toBe(documentId(raw));
+    expect(document['@timestamp']).toBe('2026-04-13T06:49:00.000Z');
+    expect(document.event).toEqual({ kind: 'event', category: ['email'], type: ['info'], dataset: 'mailverdict.message', created: '2026-05-01T00:00:00.000Z' });
+    expect(document.email).toEqual({
+      message_id: 'abc@example.org', subject: 'Grüße', from: { address: ['j@example.org'] }, to: { address: ['a@example.com', 'b@example.com', 'c@example.com'] },
+    });
+    expect(document.observer).toBeUndefined();
+    expect(document.mailverdict.spam).toEqual({ verdict: 'unknown' });
+    expect(document.mailverdict.scan).toEqual({ status: 'unknown' });
+    expect(document.mailverdict.gateways).toEqual([]);
+    expect(document.mailverdict.parse).toEqual({ warnings: ['no_gateway_headers'], parser_version: PARSER_VERSION });
+    expect(document.mailverdict.source).toEqual({ kind: 'file', path: 'x.eml' });
+  });
+
+  it('the gateway with the smallest position drives top-level fields and observer', () => {
+    const far = gateway('far', 1, { spam: { verdict: 'spam' }, scl: 9, version: '1' });
+    const near = gateway('near', 0, {
+      spam: { verdict: 'clean', score: 10, scale: 'kaspersky_rate_0_100' }, scan: { status: 'timeout', raw: 'timeout expired' },
+      av: { status: 'clean' }, action: { type: 'deliver', module: 'AntiSpam' }, rule_ids: ['1'], hostname: 'gw1', envelope_from: 'bounce@example.org',
+      auth: { spf: { result: 'pass', raw: 'spf=pass', source: 'x-near' } },
+    });
+    const out = {
+      gateways: [far, near],
+      auth: [
+        { auth: { spf: { result: 'fail' as const, raw: 'spf=fail', source: 'authentication-results' }, dkim: { result: 'fail' as const, raw: 'dkim=fail', source: 'ar-low' } }, position: 5 },
+        { auth: { dkim: { result: 'pass' as const, raw: 'dkim=pass', source: 'ar-top' } }, position: 2 },
+      ],
+      warnings: ['parser:w'],
+    };
+    const { document } = assembleDocument(block, bytes, context, out);
+    const mv = document.mailverdict;
+    expect(mv.gateway).toBe('near');
+    expect(document.observer).toEqual({ vendor: 'V', product: 'NEAR', hostname: 'gw1' });
+    expect(mv.spam).toEqual({ verdict: 'clean', score: 10, scale: 'kaspersky_rate_0_100' });
+    expect(mv.scan).toEqual({ status: 'timeout', raw: 'timeout expired' });
+    expect(mv.av).toEqual({ status: 'clean' });
+    expect(mv.action).toEqual({ type: 'deliver', module: 'AntiSpam' });
+    expect(mv.rule_ids).toEqual(['1']);
+    expect(mv.scl).toBeUndefined(); // only the top gateway's fields go top-level
+    expect(document.email.sender).toEqual({ address: 'bounce@example.org' });
+    expect(mv.gateways.map((g) => g.id)).toEqual(['near', 'far']);
+    // own auth wins for spf; dkim comes from the topmost finding; dmarc absent
+    expect(mv.auth).toEqual({
+      spf: { result: 'pass', raw: 'spf=pass', source: 'x-near' },
+      dkim: { result: 'pass', raw: 'dkim=pass', source: 'ar-top' },
+    });
+    expect(mv.headers).toEqual({ 'x-near': ['near'], 'x-far': ['far'], shared: ['s', 'near', 'far'] });
+    expect(mv.parse.warnings).toEqual(['parser:w', 'near:w', 'far:w']);
+  });
+
+  it('bounds and de-duplicates warnings', () => {
+    const out = { gateways: [gateway('g', 0)], warnings: [...Array.from({ length: 300 }, (_, i) => `w${i % 150}:${'x'.repeat(500)}`)] };
+    const w = assembleDocument(block, bytes, context, out).document.mailverdict.parse.warnings;
+    expect(w).toHaveLength(101);
+    expect(w.at(-1)).toBe('cap:max_warnings');
+    expect(w.every((x) => x.length <= 200)).toBe(true);
+  });
+
+  it('PARSER_VERSION follows package.json', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(PARSER_VERSION).toBe(pkg.version);
+  });
+});
