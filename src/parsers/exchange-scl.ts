@@ -5,15 +5,19 @@
 // else (KSMG/KLMS stamp -1 for "not spam") and the Kaspersky parser reads it, so this parser stays silent.
 import type { GatewayResult, ScanResult, SpamResult } from '../document/types.js';
 import type { HeaderBlock } from '../headers/types.js';
+import { classifyName } from './kaspersky/families.js';
 import type { ParserOutput, VendorParser } from './types.js';
 
 const SCL = 'x-ms-exchange-organization-scl';
-/** Kaspersky families, including the mangled names of the KLMS doc (headers.md §8.17). */
-const KASPERSKY_PREFIXES = ['x-ksmg-', 'x-klms-', 'x-kse-', 'x-rlms-', 'x-kims-', 'x-rims-'];
 
+/**
+ * Same test the Kaspersky parser uses to claim the SCL: any KSMG/KLMS/KSE/SpamTest header (doc-typo aliases
+ * included) in the block, or a Kaspersky AntiVirus-Status in a MIME part.
+ */
 function hasKaspersky(block: HeaderBlock): boolean {
-  for (const name of block.byName.keys()) {
-    for (const prefix of KASPERSKY_PREFIXES) if (name.startsWith(prefix)) return true;
+  for (const name of block.byName.keys()) if (classifyName(name) !== undefined) return true;
+  for (const part of block.parts) {
+    for (const field of part.fields) if (classifyName(field.key)?.field === 'antivirusStatus') return true;
   }
   return false;
 }

@@ -56,3 +56,18 @@ describe('exchangeSclParser', () => {
     expect(g.headers['x-ms-exchange-organization-scl']).toEqual(['5', '-1']);
   });
 });
+
+describe('exchangeSclParser Kaspersky context (aliases, legacy, MIME parts)', () => {
+  it('is silent for SpamTest, doc-typo aliases and part-only Kaspersky AV status', () => {
+    for (const name of ['X-SpamTest-Status', 'X-RLMS-AntiSpam-Status']) {
+      expect(exchangeSclParser.parse(block([[name, 'x'], ['X-MS-Exchange-Organization-SCL', '9']])).gateways).toEqual([]);
+    }
+    const b = block([['X-MS-Exchange-Organization-SCL', '-1']]);
+    const withPart: HeaderBlock = {
+      ...b,
+      parts: [{ path: '2', fields: [{ key: 'x-ksmg-antivirus-status', originalKey: 'X-KSMG-AntiVirus-Status', value: 'Clean, skipped', index: 0 }] }],
+    };
+    expect(exchangeSclParser.parse(withPart).gateways).toEqual([]);
+    expect(exchangeSclParser.parse(b).gateways).toHaveLength(1);
+  });
+});
