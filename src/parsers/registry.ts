@@ -1,10 +1,18 @@
 // The one list of vendor parsers. Adding a vendor family = one line here (plus its file and fixtures).
 import type { HeaderBlock } from '../headers/types.js';
 import { authenticationResultsParser } from './authentication-results.js';
+import { commtouchParser } from './commtouch.js';
+import { exchangeSclParser } from './exchange-scl.js';
+import { imailParser } from './imail.js';
+import { kasperskyParser } from './kaspersky.js';
 import type { GatewayResult } from '../document/types.js';
 import type { AuthFinding, ParserOutput, VendorParser } from './types.js';
 
 export const PARSERS: readonly VendorParser[] = [
+  kasperskyParser,
+  imailParser,
+  commtouchParser,
+  exchangeSclParser,
   authenticationResultsParser,
 ];
 
