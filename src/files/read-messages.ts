@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MessageSplitter } from './message-splitter.js';
+import { MessageSplitter, type SplitRecord } from './message-splitter.js';
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** The argument that means "read stdin". */
@@ -27,6 +27,8 @@ export interface FileReadError {
   path: string;
   index: number;
   code: FileErrorCode;
+  /** Whether one message of the file was skipped (too large, empty mbox entry) or the whole path failed. */
+  scope: 'file' | 'message';
   /** Human-readable, without the path (the caller prefixes it). */
   message: string;
 }
@@ -43,7 +45,7 @@ export async function* readMessagesFromPath(path: string, options: ReadMessagesO
   const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   if (path === STDIN_ARG) {
     if (options.stdin === undefined) {
-      yield { kind: 'error', path: STDIN_NAME, index: 0, code: 'unreadable', message: 'stdin is not available' };
+      yield { kind: 'error', path: STDIN_NAME, index: 0, code: 'unreadable', scope: 'file', message: 'stdin is not available' };
       return;
     }
     yield* splitStream(options.stdin, STDIN_NAME, max);
@@ -68,7 +70,7 @@ export async function* readMessagesFromPath(path: string, options: ReadMessagesO
     return;
   }
   if (listing.files.length === 0 && !listing.maildir) {
-    yield { kind: 'error', path, index: 0, code: 'no_messages', message: 'directory holds no .eml files and is not a Maildir (cur/, new/)' };
+    yield { kind: 'error', path, index: 0, code: 'no_messages', scope: 'file', message: 'directory holds no .eml files and is not a Maildir (cur/, new/)' };
     return;
   }
   for (const file of listing.files) yield* readFile(file, max);
@@ -121,7 +123,7 @@ async function* splitStream(chunks: AsyncIterable<Uint8Array>, path: string, max
       total += chunk.byteLength;
       for (const r of splitter.push(chunk)) {
         last = r.index;
-        yield { ...r, path };
+        yield withPath(r, path);
       }
       // A single message over the cap: no need to read the rest (leaving the loop closes the stream).
       if (splitter.done) break;
@@ -132,17 +134,21 @@ async function* splitStream(chunks: AsyncIterable<Uint8Array>, path: string, max
   }
   for (const r of splitter.end()) {
     if (r.kind === 'error' && r.code === 'empty' && total === 0) {
-      yield { ...r, path, message: path === STDIN_NAME ? 'stdin is empty' : 'file is empty' };
+      yield { ...r, path, scope: 'file', message: path === STDIN_NAME ? 'stdin is empty' : 'file is empty' };
     } else {
-      yield { ...r, path };
+      yield withPath(r, path);
     }
   }
 }
 
+function withPath(r: SplitRecord, path: string): FileRecord {
+  return r.kind === 'message' ? { ...r, path } : { ...r, path, scope: 'message' };
+}
+
 function fsError(path: string, err: unknown, index = 0): FileReadError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return { kind: 'error', path, index, code: 'not_found', message: 'no such file or directory' };
-  if (code === 'EACCES' || code === 'EPERM') return { kind: 'error', path, index, code: 'unreadable', message: 'permission denied' };
+  if (code === 'ENOENT') return { kind: 'error', path, index, code: 'not_found', scope: 'file', message: 'no such file or directory' };
+  if (code === 'EACCES' || code === 'EPERM') return { kind: 'error', path, index, code: 'unreadable', scope: 'file', message: 'permission denied' };
   const detail = err instanceof Error ? err.message : String(err);
-  return { kind: 'error', path, index, code: 'unreadable', message: `cannot read: ${detail}` };
+  return { kind: 'error', path, index, code: 'unreadable', scope: 'file', message: `cannot read: ${detail}` };
 }

@@ -85,13 +85,13 @@ describe('readMessagesFromPath', () => {
 
   it('reports a missing path as an error record instead of throwing', async () => {
     const p = join(dir, 'missing.eml');
-    expect(await collect(p)).toEqual([{ kind: 'error', path: p, index: 0, code: 'not_found', message: 'no such file or directory' }]);
+    expect(await collect(p)).toEqual([{ kind: 'error', path: p, index: 0, code: 'not_found', scope: 'file', message: 'no such file or directory' }]);
   });
 
   it('reports an empty file', async () => {
     const p = join(dir, 'empty.eml');
     await writeFile(p, '');
-    expect(await collect(p)).toMatchObject([{ kind: 'error', code: 'empty', message: 'file is empty' }]);
+    expect(await collect(p)).toMatchObject([{ kind: 'error', code: 'empty', scope: 'file', message: 'file is empty' }]);
   });
 
   it('skips a file over the size cap with an error and goes on with the next file', async () => {

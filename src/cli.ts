@@ -1,0 +1,104 @@
+// `mailverdict <command> [args]`: looks the command up in the registry, wires process I/O, turns usage errors
+// into exit code 2. bin/mailverdict.js calls main(argv) and sets the exit code; nothing here calls process.exit.
+import { COMMANDS } from './commands/index.js';
+import { UsageError, type Command, type CommandIo, type TextSink } from './commands/command.js';
+
+const EXIT_USAGE = 2;
+
+export function usage(commands: readonly Command[] = COMMANDS): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'Usage: mailverdict <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'mailverdict <command> --help' for the options of a command.",
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CommandIo = processIo(), commands: readonly Command[] = COMMANDS): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    await io.stderr.write(`${usage(commands)}\n`);
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const wanted = args[0] === undefined ? undefined : commands.find((c) => c.name === args[0]);
+    await io.stdout.write(`${wanted?.usage ?? usage(commands)}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (command === undefined) {
+    await io.stderr.write(`mailverdict: unknown command '${name}'\n\n${usage(commands)}\n`);
+    return EXIT_USAGE;
+  }
+  if (wantsHelp(args)) {
+    await io.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (err) {
+    if (err instanceof OutputClosedError) return 0;
+    if (err instanceof UsageError || isParseArgsError(err)) {
+      await io.stderr.write(`mailverdict ${command.name}: ${(err as Error).message}\n\n${command.usage}\n`);
+      return EXIT_USAGE;
+    }
+    await io.stderr.write(`mailverdict ${command.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+/** `-h`/`--help` anywhere before a `--` that ends the options. */
+function wantsHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
+
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+/** The reader of our output went away (`mailverdict parse big.mbox | head`): stop quietly. */
+class OutputClosedError extends Error {
+  override readonly name = 'OutputClosedError';
+}
+
+function processIo(): CommandIo {
+  return {
+    stdout: streamSink(process.stdout),
+    stderr: streamSink(process.stderr),
+    stdin: () => process.stdin,
+    env: process.env,
+  };
+}
+
+function streamSink(stream: NodeJS.WriteStream): TextSink {
+  let broken: Error | undefined;
+  stream.on('error', (err) => {
+    broken = err;
+  });
+  return {
+    write(text) {
+      if (broken !== undefined) throw new OutputClosedError(broken.message);
+      if (stream.write(text)) return undefined;
+      return new Promise<void>((resolve, reject) => {
+        const done = (): void => {
+          stream.off('drain', done);
+          stream.off('close', done);
+          stream.off('error', done);
+          if (broken !== undefined) reject(new OutputClosedError(broken.message));
+          else resolve();
+        };
+        stream.on('drain', done);
+        stream.on('close', done);
+        stream.on('error', done);
+      });
+    },
+  };
+}

@@ -1,0 +1,5 @@
+// Every `mailverdict <command>`: adding one is a file in this folder plus a line here.
+import type { Command } from './command.js';
+import { parseCommand } from './parse.js';
+
+export const COMMANDS: readonly Command[] = [parseCommand];
