@@ -34,8 +34,10 @@ function readReceivedSpf(field: HeaderField, warnings: string[]): AuthFinding | 
   const parsed = parseReceivedSpf(field.value);
   for (const problem of parsed.problems) warnings.push(`${RECEIVED_SPF}:${problem}`);
   if (parsed.result === undefined) return undefined;
+  // policyd-spf writes `receiver=<UNKNOWN>` when it does not know its own name
   const receiver = parsed.props['receiver'];
-  const source = receiver === undefined || receiver === '' ? RECEIVED_SPF : `${RECEIVED_SPF} (${receiver})`;
+  const named = receiver !== undefined && receiver !== '' && !receiver.startsWith('<');
+  const source = named ? `${RECEIVED_SPF} (${receiver.slice(0, 253)})` : RECEIVED_SPF;
   const spf = buildAuthResult('spf', parsed.result, field.value.trim(), source, warnings, RECEIVED_SPF);
   if (Object.keys(parsed.props).length > 0) spf.props = { ...parsed.props };
   return { auth: { spf }, position: field.index };
