@@ -172,6 +172,8 @@ export const imailParser: VendorParser = {
       headers,
       warnings: state.warnings,
     };
+    // Any X-IMAIL-SPAM-* header shows the anti-spam filters ran; ThreadID / Broken-MIME alone do not.
+    if (fields.some((f) => f.key.startsWith(SPAM_PREFIX))) gateway.scan = { status: 'complete' };
     if (state.spf !== undefined) gateway.auth = { spf: state.spf };
     if (state.blocklists.length > 0) gateway.blocklists = state.blocklists;
     if (state.attachmentBlocked !== undefined) {

@@ -49,7 +49,7 @@ export function parseAuthenticationResults(value: string, arc = false): ParsedAu
     }
   }
 
-  // authserv-id [version]; a segment holding `=` is a resinfo already (authserv-id left out by a broken MTA)
+  // authserv-id [version]; a segment holding `=` is a resinfo already (EOP leaves the authserv-id out)
   let authservId: string | undefined;
   const head = segments[k];
   if (head !== undefined) {
@@ -57,9 +57,8 @@ export function parseAuthenticationResults(value: string, arc = false): ParsedAu
     if (tokens.length > 0 && tokens.every((t) => t.key === undefined)) {
       authservId = tokens[0]?.value;
       k++;
-    } else {
-      problems.push('missing_authserv_id');
     }
+    // else: no authserv-id — EOP writes its Authentication-Results that way, so it is not a problem
   }
 
   let none = false;

@@ -60,6 +60,7 @@ describe('imailParser', () => {
     expect(g).toMatchObject({ id: 'imail', position: 1, blocklists: ['dnsbl:v6net'], warnings: [] });
     expect(g.spam).toEqual({ verdict: 'suspect', raw: 'X-IMAIL-SPAM-DNSBL', rules: ['DNSBL'] });
     expect(g.headers).toEqual({ 'x-imail-spam-dnsbl': ['(v6net,514313bf02441ffa,65.77.130.111)'] });
+    expect(g.scan).toEqual({ status: 'complete' });
   });
 
   it('accepts both IMail message id forms and VALHELO with an id', () => {
@@ -148,6 +149,7 @@ describe('imailParser', () => {
     expect(g.spam).toEqual({ verdict: 'none', rules: ['Broken-MIME-Header'] });
     expect(g.action).toEqual({ type: 'modify', module: 'attachment_blocking', raw: 'X-IMAIL-Attachment-Blocked' });
     expect(Object.keys(g.headers)).toHaveLength(4);
+    expect(g.scan).toBeUndefined();
     expect(g.warnings).toEqual([]);
   });
 
