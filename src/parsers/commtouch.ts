@@ -112,7 +112,8 @@ export const commtouchParser: VendorParser = {
     const errorField = top(block, 'error');
     if (errorField !== undefined && errorField.value.trim() !== '') {
       gateway.scan = { status: 'error', raw: errorField.value };
-    } else if (spamField !== undefined) {
+    } else if (spamField !== undefined || refIdField !== undefined) {
+      // IMail adds the RefID to every message Commtouch scanned (IMail seed document)
       gateway.scan = { status: 'complete' };
     }
 

@@ -4,6 +4,7 @@ import { authenticationResultsParser } from '../../../src/parsers/authentication
 import { parseAuthenticationResults } from '../../../src/parsers/auth/parse-authentication-results.js';
 import { parseReceivedSpf } from '../../../src/parsers/auth/parse-received-spf.js';
 import { scanSegments } from '../../../src/parsers/auth/scan-segments.js';
+import { describeParser } from './describe-parser.js';
 
 function block(headers: readonly (readonly [string, string])[]): HeaderBlock {
   const fields: HeaderField[] = headers.map(([name, value], index) => ({ key: name.toLowerCase(), originalKey: name, value, index }));
@@ -165,3 +166,5 @@ describe('authenticationResultsParser', () => {
     expect(out.auth?.[0]?.auth.spf?.result).toBe('pass');
   });
 });
+
+describeParser(authenticationResultsParser, 'test/fixtures/authres');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeaderBlock, HeaderField } from '../../../src/headers/types.js';
 import { commtouchParser, parseRefId } from '../../../src/parsers/commtouch.js';
+import { describeParser } from './describe-parser.js';
 
 function block(headers: readonly (readonly [string, string])[]): HeaderBlock {
   const fields: HeaderField[] = headers.map(([name, value], index) => ({ key: name.toLowerCase(), originalKey: name, value, index }));
@@ -70,13 +71,14 @@ describe('commtouchParser', () => {
   it('takes the score from RefID re= when X-CTCH-Score is absent', () => {
     const g = gateway([['X-CTCH-RefID', 'str=0001.0A01020A.48c14898.006B:SCFSTAT211622a,ss=1,re=12.5,fgs=0']]);
     expect(g.spam).toEqual({ verdict: 'none', score: 12.5, scale: 'ctch_score' });
-    expect(g.scan).toBeUndefined();
+    expect(g.scan).toEqual({ status: 'complete' });
   });
 
   it('maps X-CTCH-Error to scan error', () => {
     const g = gateway([['X-CTCH-Error', 'Unable to connect local ctasd']]);
     expect(g.scan).toEqual({ status: 'error', raw: 'Unable to connect local ctasd' });
     expect(g.spam).toEqual({ verdict: 'none' });
+    expect(gateway([['X-CTCH-Flags', '0']]).scan).toBeUndefined();
   });
 
   it('maps VOD classes and flags what it does not know', () => {
@@ -88,3 +90,5 @@ describe('commtouchParser', () => {
     expect(g.warnings).toEqual(['ctch:unknown_spam_class:Whatever', 'ctch:bad_refid:garbage', 'ctch:bad_score:n/a', 'ctch:unknown_vod:Odd']);
   });
 });
+
+describeParser(commtouchParser, 'test/fixtures/commtouch');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeaderBlock, HeaderField } from '../../../src/headers/types.js';
 import { exchangeSclParser, parseScl } from '../../../src/parsers/exchange-scl.js';
+import { describeParser } from './describe-parser.js';
 
 function block(headers: readonly (readonly [string, string])[]): HeaderBlock {
   const fields: HeaderField[] = headers.map(([name, value], index) => ({ key: name.toLowerCase(), originalKey: name, value, index }));
@@ -71,3 +72,5 @@ describe('exchangeSclParser Kaspersky context (aliases, legacy, MIME parts)', ()
     expect(exchangeSclParser.parse(b).gateways).toHaveLength(1);
   });
 });
+
+describeParser(exchangeSclParser, 'test/fixtures/exchange');

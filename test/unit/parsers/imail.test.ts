@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HeaderBlock, HeaderField } from '../../../src/headers/types.js';
 import { imailParser } from '../../../src/parsers/imail.js';
 import { isImailMessageId, splitTuple } from '../../../src/parsers/imail/split-tuple.js';
+import { describeParser } from './describe-parser.js';
 
 function block(headers: readonly (readonly [string, string])[]): HeaderBlock {
   const fields: HeaderField[] = headers.map(([name, value], index) => ({ key: name.toLowerCase(), originalKey: name, value, index }));
@@ -184,3 +185,5 @@ describe('imailParser', () => {
     expect(g.warnings.every((w) => w.length < 200)).toBe(true);
   });
 });
+
+describeParser(imailParser, 'test/fixtures/imail');
