@@ -12,6 +12,8 @@ export interface AntiSpamInfo {
   /** Contents of `{…}` tags, e.g. `Tracking_content_type, plain`, `black address: 185.246.220.87`. */
   tags: string[];
   luaCore?: string;
+  /** KSE item `Lua profiles 163644 [May 13 2021]` (database release, not a criterion). */
+  luaProfiles?: string;
   classification: ClassificationEntry[];
   /** `Key: value` items (`FromAlignment: s`; KSE `Status: not_detected`, `Rate: 0`). */
   pairs: { key: string; value: string }[];
@@ -122,6 +124,10 @@ export function parseAntiSpamInfo(values: readonly string[]): AntiSpamInfo {
       }
       if (item.toLowerCase().startsWith('luacore:')) {
         out.luaCore = item.slice('luacore:'.length).trim();
+        continue;
+      }
+      if (item.toLowerCase().startsWith('lua profiles ')) {
+        out.luaProfiles = item.slice('lua profiles '.length).trim();
         continue;
       }
       const list = classificationList(item);
