@@ -29,15 +29,15 @@ function collect(block: HeaderBlock): Map<FamilyId, FamilyHeaders> {
     const kind = classifyName(name);
     if (kind === undefined) continue;
     const headers = familyOf(families, kind.family);
-    headers.fields.push(...fields);
+    for (const field of fields) headers.fields.push(field);
     if (kind.alias && !headers.aliasNames.includes(name)) headers.aliasNames.push(name);
     if (kind.field === undefined) {
       headers.unknownNames.push(name);
       continue;
     }
     const list = headers.byKey.get(kind.field);
-    if (list === undefined) headers.byKey.set(kind.field, [...fields]);
-    else list.push(...fields);
+    if (list === undefined) headers.byKey.set(kind.field, fields.slice());
+    else for (const field of fields) list.push(field);
   }
   for (const headers of families.values()) {
     headers.fields.sort((a, b) => a.index - b.index);

@@ -332,13 +332,13 @@ export function buildGateway(headers: FamilyHeaders, fallbackPosition: number): 
     else ctx.warn('bad_scl', text);
   }
 
-  const positions = headers.fields.map((f) => f.index);
-  if (headers.scl !== undefined) positions.push(headers.scl.index);
+  let position = headers.scl?.index ?? Number.MAX_SAFE_INTEGER;
+  for (const f of headers.fields) if (f.index < position) position = f.index;
   const gateway: GatewayResult = {
     id: headers.family,
     vendor: 'Kaspersky',
     product: family.product,
-    position: positions.length > 0 ? Math.min(...positions) : fallbackPosition,
+    position: position === Number.MAX_SAFE_INTEGER ? fallbackPosition : position,
     headers: {},
     warnings: ctx.warnings,
   };
