@@ -168,3 +168,45 @@ describe('kasperskyParser blocks', () => {
     expect(parse('X-MS-Exchange-Organization-SCL: -1\nX-Spam-Status: No')).toEqual([]);
   });
 });
+
+describe('kasperskyParser on mutated values', () => {
+  it('never throws and keeps every gateway well-formed on 3,000 mutated blocks', () => {
+    let seed = 0x9e3779b9;
+    const rnd = (n: number): number => {
+      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const alphabet = ', {};:=#/.-_[]()\t"\'xX9Ωé\u0000';
+    const base = [
+      'X-KSMG-AntiSpam-Status: not scanned, disabled by settings', 'X-KSMG-AntiSpam-Rate: 70',
+      'X-KSMG-AntiSpam-Info: LuaCore: 1 1 ab, {a, b}, gmail.com:5.0.1,7.1.1; 127.0.0.199:7.1.2, K: v',
+      'X-KSMG-AntiSpam-Auth: dmarc=fail header.from=a.example policy=none;spf=softfail smtp.mailfrom=a.example;dkim=none',
+      'X-KSMG-AntiVirus: Kaspersky Secure Mail Gateway, version 2.1.1.8310, bases: 2026/04/13 06:49:00 #28394185',
+      'X-KSMG-AntiVirus-Status: NotDetected, skipped', 'X-KSMG-LinksScanning: NotDetected, bases: 2025/04/07 11:03:00',
+      'X-KSMG-Message-Action: skipped, AntiSpam', 'X-KSMG-Rule-ID: 5', 'X-MS-Exchange-Organization-SCL: -1',
+      'X-KLMS-AntiPhishing: Clean, 2013/11/13 18:22:56', 'X-KSE-Antivirus-Info: Clean, bases: 2/6/2021 9:17:00 PM',
+      'X-KSE-AntiSpam-Info: Status: not_detected', 'X-SpamTest-Status: Probable Spam', 'X-RLMS-AntiSpam-Spf: none',
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const lines = base.map((line) => {
+        const colon = line.indexOf(': ');
+        let value = line.slice(colon + 2);
+        const edits = rnd(6);
+        for (let e = 0; e < edits; e++) {
+          const at = rnd(value.length + 1);
+          const op = rnd(3);
+          if (op === 0) value = value.slice(0, at) + alphabet[rnd(alphabet.length)]! + value.slice(at);
+          else if (op === 1) value = value.slice(0, at) + value.slice(at + 1 + rnd(4));
+          else value = value.slice(0, at);
+        }
+        return `${line.slice(0, colon)}: ${value}`;
+      });
+      const gateways = kasperskyParser.parse(splitHeaderBlock(`${lines.join('\n')}\n\n`)).gateways;
+      expect(gateways.length).toBeGreaterThan(0);
+      for (const g of gateways) {
+        expect(['ksmg', 'klms', 'kse', 'spamtest']).toContain(g.id);
+        for (const w of g.warnings) expect(w.length).toBeLessThanOrEqual(500);
+      }
+    }
+  });
+});
