@@ -1,0 +1,62 @@
+// The parser fixtures (test/fixtures/<family>/<name>.eml) as templates for the demo quarantine: the header
+// section split into fields (continuation lines kept), the body kept as it is.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface TemplateField {
+  /** As written, e.g. "X-KSMG-AntiSpam-Status". */
+  name: string;
+  lower: string;
+  /** The whole field, "Name: value" with its continuation lines, joined by "\n", no trailing line break. */
+  text: string;
+}
+
+export interface FixtureTemplate {
+  /** "<family>/<name>" without ".eml". */
+  name: string;
+  fields: TemplateField[];
+  body: string;
+}
+
+/** test/fixtures of this checkout: the same relative path from src/demo (tsx) and dist/demo (built). */
+export function defaultFixturesDir(): string {
+  return fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
+}
+
+export async function loadFixtureTemplates(names: readonly string[], dir = defaultFixturesDir()): Promise<Map<string, FixtureTemplate>> {
+  const out = new Map<string, FixtureTemplate>();
+  for (const name of names) {
+    if (out.has(name)) continue;
+    const text = await readFile(join(dir, `${name}.eml`), 'utf8');
+    out.set(name, parseTemplate(name, text));
+  }
+  return out;
+}
+
+export function parseTemplate(name: string, text: string): FixtureTemplate {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const fields: TemplateField[] = [];
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line === '') break;
+    const last = fields[fields.length - 1];
+    if ((line.startsWith(' ') || line.startsWith('\t')) && last !== undefined) {
+      last.text += `\n${line}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new Error(`fixture ${name}: header line without a name: ${line.slice(0, 60)}`);
+    const fieldName = line.slice(0, colon).trim();
+    fields.push({ name: fieldName, lower: fieldName.toLowerCase(), text: line });
+  }
+  if (fields.length === 0) throw new Error(`fixture ${name} has no header fields`);
+  return { name, fields, body: lines.slice(i + 1).join('\n') };
+}
+
+/** The value of a field: everything after the first colon, continuation lines unfolded. */
+export function fieldValue(field: TemplateField): string {
+  const colon = field.text.indexOf(':');
+  return field.text.slice(colon + 1).replace(/\n[ \t]+/g, ' ').trim();
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEMO_GATEWAYS } from '../../../src/demo/demo-profile.js';
+import { generateDemoQuarantine, type DemoQuarantine } from '../../../src/demo/generate-quarantine.js';
+import { parseMessage } from '../../../src/parse-message.js';
+
+const END = new Date('2026-05-01T00:00:00Z');
+const fixturesDir = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+interface FixtureExpectation { gateway?: string; verdict: string; scan: string; warnings: number }
+const expectations = new Map<string, FixtureExpectation>();
+function expected(fixture: string): FixtureExpectation {
+  let e = expectations.get(fixture);
+  if (e === undefined) {
+    const doc = JSON.parse(readFileSync(`${fixturesDir}${fixture}.json`, 'utf8')) as {
+      mailverdict: { gateway?: string; spam: { verdict: string }; scan: { status: string }; parse: { warnings: string[] } };
+    };
+    e = { verdict: doc.mailverdict.spam.verdict, scan: doc.mailverdict.scan.status, warnings: doc.mailverdict.parse.warnings.length };
+    if (doc.mailverdict.gateway !== undefined) e.gateway = doc.mailverdict.gateway;
+    expectations.set(fixture, e);
+  }
+  return e;
+}
+
+const rawHeaderBlock = (raw: Buffer): string => {
+  const text = raw.toString('utf8');
+  return text.slice(0, text.indexOf('\r\n\r\n'));
+};
+
+describe('demo quarantine generator', () => {
+  let q: DemoQuarantine;
+
+  it('makes exactly `size` messages with distinct header blocks, in time order inside the period', async () => {
+    q = await generateDemoQuarantine({ size: 1500, seed: 'unit', end: END });
+    expect(q.messages).toHaveLength(1500);
+    expect(new Set(q.messages.map((m) => rawHeaderBlock(m.raw))).size).toBe(1500);
+    expect(q.start.getTime()).toBe(END.getTime() - 30 * 86_400_000);
+    let previous = 0;
+    for (const m of q.messages) {
+      expect(m.time.getTime()).toBeGreaterThanOrEqual(q.start.getTime());
+      expect(m.time.getTime()).toBeLessThan(q.end.getTime());
+      expect(m.time.getTime()).toBeGreaterThanOrEqual(previous);
+      expect(m.internalDate.getTime()).toBeGreaterThan(m.time.getTime());
+      previous = m.time.getTime();
+      expect(m.raw.toString('latin1')).not.toMatch(/[^\r]\n/);
+    }
+  });
+
+  it('keeps each fixture\'s meaning: gateway, verdict (or the redrawn one), scan status, @timestamp, distinct _id', () => {
+    const ids = new Set<string>();
+    const mismatches: string[] = [];
+    for (const m of q.messages) {
+      const parsed = parseMessage(m.raw, { source: { kind: 'file', path: 'demo' } });
+      ids.add(parsed.id);
+      const d = parsed.document;
+      const e = expected(m.fixture);
+      const want = { gateway: m.gateway, verdict: m.verdict ?? e.verdict, scan: e.scan, ts: m.time.toISOString(), warnings: e.warnings };
+      const got = { gateway: d.mailverdict.gateway, verdict: d.mailverdict.spam.verdict, scan: d.mailverdict.scan.status, ts: d['@timestamp'], warnings: d.mailverdict.parse.warnings.length };
+      if (JSON.stringify(want) !== JSON.stringify(got)) mismatches.push(`${m.fixture}: want ${JSON.stringify(want)} got ${JSON.stringify(got)}`);
+      if (e.gateway !== undefined) expect(e.gateway).toBe(m.gateway);
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(ids.size).toBe(q.messages.length);
+  });
+
+  it('covers every profiled gateway and a mix of verdicts on KSMG, KLMS and IMail', () => {
+    const byGateway = new Map<string, Set<string>>();
+    for (const m of q.messages) {
+      const d = parseMessage(m.raw, { source: { kind: 'file', path: 'demo' } }).document;
+      const set = byGateway.get(m.gateway) ?? new Set<string>();
+      set.add(d.mailverdict.spam.verdict);
+      byGateway.set(m.gateway, set);
+    }
+    expect([...byGateway.keys()].sort()).toEqual(DEMO_GATEWAYS.map((g) => g.id).sort());
+    for (const g of ['ksmg', 'klms', 'imail']) expect(byGateway.get(g)!.size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('has a fallback/timeout spike on one gateway for a few hours, and few elsewhere', () => {
+    const incomplete = (fixture: string): boolean => fixture.endsWith('-fallback') || fixture.endsWith('-timeout-expired');
+    const inWindow = (m: { time: Date }): boolean => m.time >= q.spike.start && m.time < q.spike.end;
+    const spikeGw = q.messages.filter((m) => m.gateway === q.spike.gateway && inWindow(m));
+    const elsewhere = q.messages.filter((m) => !inWindow(m));
+    expect(q.spike.end.getTime() - q.spike.start.getTime()).toBeLessThanOrEqual(6 * 3_600_000);
+    expect(spikeGw.length).toBeGreaterThanOrEqual(40);
+    expect(spikeGw.filter((m) => incomplete(m.fixture)).length / spikeGw.length).toBeGreaterThan(0.5);
+    expect(elsewhere.filter((m) => incomplete(m.fixture)).length / elsewhere.length).toBeLessThan(0.02);
+  });
+
+  it('is deterministic for a seed and differs for another seed', async () => {
+    const again = await generateDemoQuarantine({ size: 1500, seed: 'unit', end: END });
+    expect(again.messages.map((m) => m.raw.toString('base64'))).toEqual(q.messages.map((m) => m.raw.toString('base64')));
+    expect(again.messages.map((m) => m.internalDate.getTime())).toEqual(q.messages.map((m) => m.internalDate.getTime()));
+    const other = await generateDemoQuarantine({ size: 1500, seed: 'other', end: END });
+    const mine = new Set(q.messages.map((m) => rawHeaderBlock(m.raw)));
+    expect(other.messages.filter((m) => mine.has(rawHeaderBlock(m.raw)))).toHaveLength(0);
+  });
+
+  it('rejects sizes outside its bounds', async () => {
+    await expect(generateDemoQuarantine({ size: 3, end: END })).rejects.toThrow(/size/);
+    await expect(generateDemoQuarantine({ size: 1.5, end: END })).rejects.toThrow(/size/);
+  });
+});
