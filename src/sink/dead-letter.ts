@@ -1,0 +1,83 @@
+// The dead-letter document: what Elasticsearch refused, why, and everything needed to look at it again
+// (principle 2). Shaped for mappings/dead-letter-template.json (strict), so only known keys are copied.
+import type { SourceInfo } from '../document/types.js';
+
+export interface DeadLetterDocument {
+  '@timestamp': string;
+  stage: 'indexing';
+  reason: string;
+  status: number;
+  error: { type: string; message: string };
+  document_id: string;
+  index: string;
+  source?: Partial<SourceInfo>;
+  raw_headers?: string;
+  /** The document as it was sent, as JSON text (the template stores it unindexed). */
+  document?: string;
+}
+
+export interface Rejection {
+  id: string;
+  /** The index the document was meant for. */
+  index: string;
+  status: number;
+  errorType: string;
+  reason: string;
+  /** Full error text including `caused_by`. */
+  message: string;
+}
+
+// `reason` is a keyword (ignore_above 1024): keep it searchable; the full text is in error.message.
+const MAX_REASON = 1000;
+const MAX_MESSAGE = 8000;
+
+export function buildDeadLetter(
+  rejection: Rejection,
+  options: { documentJson?: string; source?: unknown; rawHeaders?: string; now: Date },
+): DeadLetterDocument {
+  const doc: DeadLetterDocument = {
+    '@timestamp': options.now.toISOString(),
+    stage: 'indexing',
+    reason: rejection.reason.slice(0, MAX_REASON),
+    status: rejection.status,
+    error: { type: rejection.errorType, message: rejection.message.slice(0, MAX_MESSAGE) },
+    document_id: rejection.id,
+    index: rejection.index,
+  };
+  const source = pickSource(options.source);
+  if (source !== undefined) doc.source = source;
+  if (options.rawHeaders !== undefined) doc.raw_headers = options.rawHeaders;
+  if (options.documentJson !== undefined) doc.document = options.documentJson;
+  return doc;
+}
+
+/** The reason and full message of a bulk item error (`{ type, reason, caused_by: {…} }`). */
+export function describeItemError(error: unknown): { errorType: string; reason: string; message: string } {
+  const e = asRecord(error);
+  const errorType = typeof e?.['type'] === 'string' ? e['type'] : 'unknown';
+  const reason = typeof e?.['reason'] === 'string' ? e['reason'] : errorType;
+  const parts = [`${errorType}: ${reason}`];
+  let cause = asRecord(e?.['caused_by']);
+  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+    parts.push(`caused by ${String(cause['type'])}: ${String(cause['reason'])}`);
+    cause = asRecord(cause['caused_by']);
+  }
+  return { errorType, reason, message: parts.join('; ') };
+}
+
+const SOURCE_STRINGS = ['kind', 'account', 'mailbox', 'path'] as const;
+const SOURCE_NUMBERS = ['uidvalidity', 'uid'] as const;
+
+/** Copy only well-typed SourceInfo fields: a malformed source must not get the dead letter rejected too. */
+function pickSource(value: unknown): Partial<SourceInfo> | undefined {
+  const s = asRecord(value);
+  if (s === undefined) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key of SOURCE_STRINGS) if (typeof s[key] === 'string') out[key] = s[key];
+  for (const key of SOURCE_NUMBERS) if (Number.isSafeInteger(s[key])) out[key] = s[key];
+  return Object.keys(out).length > 0 ? (out as Partial<SourceInfo>) : undefined;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
