@@ -107,6 +107,7 @@ function pickAuth(top: GatewayResult | undefined, findings: readonly AuthFinding
 
 /** Union of every gateway's recognized headers; a value listed by two gateways appears once. */
 function unionHeaders(gateways: readonly GatewayResult[]): Record<string, string[]> {
+  if (gateways.length === 1) return (gateways[0] as GatewayResult).headers;
   const headers: Record<string, string[]> = {};
   for (const g of gateways) {
     for (const [name, values] of Object.entries(g.headers)) {

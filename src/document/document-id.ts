@@ -1,5 +1,10 @@
 import { Buffer } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/** One-shot sha256 (crypto.hash, Node ≥ 20.12) with a createHash fallback for older 20.x. */
+const sha256Hex: (data: Buffer) => string = typeof crypto.hash === 'function'
+  ? (data) => crypto.hash('sha256', data, 'hex')
+  : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 /**
  * The deterministic `_id`: sha256 (hex) of the header section with CRLF and bare CR turned into LF
@@ -7,27 +12,18 @@ import { createHash } from 'node:crypto';
  * line) or from IMAP BODY[HEADER] (section with it) gets the same id.
  */
 export function documentId(headerBytes: Uint8Array | string): string {
-  let buf = typeof headerBytes === 'string'
+  const buf = typeof headerBytes === 'string'
     ? Buffer.from(headerBytes, 'utf8')
     : Buffer.from(headerBytes.buffer, headerBytes.byteOffset, headerBytes.byteLength);
-  if (buf.indexOf(13) !== -1) buf = normalizeLineEnds(buf);
   let end = buf.length;
-  while (end > 0 && buf[end - 1] === 10) end--;
-  return createHash('sha256').update(buf.subarray(0, end)).digest('hex');
-}
-
-function normalizeLineEnds(src: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(src.length);
-  let o = 0;
-  const n = src.length;
-  for (let i = 0; i < n; i++) {
-    const c = src[i] as number;
-    if (c === 13) {
-      out[o++] = 10;
-      if (i + 1 < n && src[i + 1] === 10) i++;
-    } else {
-      out[o++] = c;
-    }
+  if (buf.indexOf(13) === -1) {
+    while (end > 0 && buf[end - 1] === 10) end--;
+    return sha256Hex(buf.subarray(0, end));
   }
-  return out.subarray(0, o);
+  // latin1 maps every byte to one char and back, so native string replaces rewrite the bytes exactly.
+  let text = buf.toString('latin1').replaceAll('\r\n', '\n');
+  if (text.indexOf('\r') !== -1) text = text.replaceAll('\r', '\n');
+  end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return sha256Hex(Buffer.from(end === text.length ? text : text.slice(0, end), 'latin1'));
 }

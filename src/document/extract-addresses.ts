@@ -1,48 +1,71 @@
 /** Most addresses kept from one header: a To: with thousands of recipients must stay small. */
 const MAX_ADDRESSES = 100;
 
+function keep(candidate: string, into: string[]): void {
+  const c = candidate.trim();
+  if (into.length < MAX_ADDRESSES && c.includes('@') && !/\s/.test(c)) into.push(c);
+}
+
 /**
  * addr-specs from an address-list header value (`"Doe, J" <j@x.org>, k@y.org, group: a@b.c;`).
- * One pass over the characters tracking quotes, angle brackets and comments; items without '@' are dropped.
+ * One pass tracking quotes, angle brackets and comments; items without '@' are dropped.
  */
 export function extractAddresses(value: string, into: string[] = []): string[] {
-  let item = '';
-  let angle: string | undefined;
-  let inAngle = false;
+  // Common case, no quotes/comments/groups: split on commas, take what is inside <> if any.
+  if (!/["(:;\\]/.test(value)) {
+    for (const item of value.split(',', MAX_ADDRESSES * 4)) {
+      const open = item.indexOf('<');
+      if (open === -1) keep(item, into);
+      else {
+        const close = item.indexOf('>', open + 1);
+        if (close !== -1) keep(item.slice(open + 1, close), into);
+      }
+    }
+    return into;
+  }
+  let start = 0; // start of the current item's text outside <>
+  let angle = -1; // start of the current <…> content, -1 when none
+  let angleValue: string | undefined;
   let quoted = false;
   let comment = 0;
-  const push = (): void => {
-    const candidate = (angle ?? item).trim();
-    if (candidate.includes('@') && into.length < MAX_ADDRESSES && !/\s/.test(candidate)) into.push(candidate);
-    item = '';
-    angle = undefined;
-  };
-  for (let i = 0; i < value.length && into.length < MAX_ADDRESSES; i++) {
-    const ch = value[i] as string;
+  let plain = '';
+  const n = value.length;
+  for (let i = 0; i < n && into.length < MAX_ADDRESSES; i++) {
+    const ch = value.charCodeAt(i);
     if (quoted) {
-      if (ch === '\\') i++;
-      else if (ch === '"') quoted = false;
+      if (ch === 92) i++;
+      else if (ch === 34) quoted = false;
       continue;
     }
     if (comment > 0) {
-      if (ch === '(') comment++;
-      else if (ch === ')') comment--;
+      if (ch === 40) comment++;
+      else if (ch === 41) comment--;
+      if (comment === 0) start = i + 1;
       continue;
     }
-    if (inAngle) {
-      if (ch === '>') inAngle = false;
-      else angle += ch;
+    if (angle !== -1) {
+      if (ch === 62) {
+        angleValue = value.slice(angle, i);
+        angle = -1;
+      }
       continue;
     }
-    if (ch === '"') quoted = true;
-    else if (ch === '(') comment = 1;
-    else if (ch === '<') {
-      inAngle = true;
-      angle = '';
-    } else if (ch === ',' || ch === ';') push();
-    else if (ch === ':') item = ''; // group display name
-    else item += ch;
+    if (ch === 34) quoted = true;
+    else if (ch === 40) {
+      plain += value.slice(start, i);
+      comment = 1;
+    } else if (ch === 60) angle = i + 1;
+    else if (ch === 44 || ch === 59) {
+      keep(angleValue ?? plain + value.slice(start, i), into);
+      angleValue = undefined;
+      plain = '';
+      start = i + 1;
+    } else if (ch === 58) {
+      plain = ''; // group display name
+      start = i + 1;
+    }
   }
-  push();
+  if (angle === -1 && comment === 0 && !quoted) keep(angleValue ?? plain + value.slice(start), into);
+  else if (angleValue !== undefined) keep(angleValue, into);
   return into;
 }

@@ -10,10 +10,20 @@ const ZONES: Record<string, number> = {
   ut: 0, utc: 0, gmt: 0, z: 0, est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
 };
 const MAX_CHARS = 200;
+/** The form nearly every MTA writes (`Mon, 13 Apr 2026 06:49:00 +0300`): one anchored, bounded match. */
+const COMMON = /^(?:[A-Za-z]{3}, ?)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})(?![\d:])/;
 
 export function parseMailDate(input: string): Date | undefined {
   let text = input.length > MAX_CHARS ? input.slice(0, MAX_CHARS) : input;
   text = text.trim();
+  const m = COMMON.exec(text);
+  if (m !== null) {
+    const month = MONTHS[(m[2] as string).toLowerCase()];
+    if (month !== undefined) {
+      const offset = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9]));
+      return build(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Math.min(Number(m[6]), 59), offset);
+    }
+  }
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(text)) return validDate(Date.parse(text.replace(' ', 'T')));
   text = stripComments(text);
   const tokens = text.split(/[\s,]+/).filter((t) => t.length > 0);
@@ -60,7 +70,6 @@ export function parseMailDate(input: string): Date | undefined {
   const hour = Number(hh);
   const minute = Number(mm);
   const second = Math.min(Math.floor(Number(ssRaw ?? '0')), 59);
-  if (day < 1 || day > 31 || hour > 23 || minute > 59 || year < 1970 || year > 9999) return undefined;
   let offset = 0;
   const zone = tokens[timeAt + 1];
   if (zone !== undefined && /^[+-]\d{4}$/.test(zone)) {
@@ -69,10 +78,14 @@ export function parseMailDate(input: string): Date | undefined {
   } else if (zone !== undefined) {
     offset = ZONES[zone.toLowerCase()] ?? 0;
   }
+  return build(year, month, day, hour, minute, second, offset);
+}
+
+function build(year: number, month: number, day: number, hour: number, minute: number, second: number, offsetMin: number): Date | undefined {
+  if (day < 1 || day > 31 || hour > 23 || minute > 59 || year < 1970 || year > 9999) return undefined;
   const ms = Date.UTC(year, month, day, hour, minute, second);
-  const check = new Date(ms);
-  if (check.getUTCDate() !== day) return undefined; // Feb 30 and friends
-  return validDate(ms - offset * 60_000);
+  if (new Date(ms).getUTCDate() !== day) return undefined; // Feb 30 and friends
+  return validDate(ms - offsetMin * 60_000);
 }
 
 function validDate(ms: number): Date | undefined {

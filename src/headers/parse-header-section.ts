@@ -11,13 +11,15 @@ const NO_DECODE = new Set(['content-type']);
 /** Collects warnings once per code, so hostile input cannot grow the list without bound. */
 export class WarningSink {
   readonly list: string[];
-  private readonly seen = new Set<string>();
+  /** Created on the first warning: most sections have none. */
+  private seen: Set<string> | undefined;
   constructor(list: string[] = []) {
     this.list = list;
-    for (const w of list) this.seen.add(w);
+    if (list.length > 0) this.seen = new Set(list);
   }
   add(warning: string): void {
-    if (this.seen.has(warning)) return;
+    if (this.seen === undefined) this.seen = new Set();
+    else if (this.seen.has(warning)) return;
     this.seen.add(warning);
     this.list.push(warning);
   }
@@ -53,6 +55,24 @@ function cutAtLine(text: string, max: number, warnings: WarningSink): string {
   return text.slice(0, nl > 0 ? nl + 1 : max);
 }
 
+/** One unfolded, decoded field; a fold (line break + indentation) becomes one space. */
+function makeField(name: string, first: string, more: string[] | undefined, index: number, maxLine: number, warnings: WarningSink): HeaderField {
+  let value = first.trim();
+  if (more !== undefined) {
+    for (const piece of more) {
+      const p = piece.trim();
+      if (p.length > 0) value = value.length > 0 ? value + ' ' + p : p;
+    }
+  }
+  if (value.length > maxLine) {
+    value = value.slice(0, maxLine);
+    warnings.add('cap:max_line_bytes');
+  }
+  const key = name.toLowerCase();
+  if (!NO_DECODE.has(key)) value = decodeEncodedWords(value);
+  return { key, originalKey: name, value, index };
+}
+
 function splitText(text: string, limits: HeaderLimits, warnings: WarningSink): HeaderField[] {
   const fields: HeaderField[] = [];
   const n = text.length;
@@ -62,29 +82,6 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink): H
   let more: string[] | undefined;
   let malformed = 0;
   let i = 0;
-
-  const flush = (): void => {
-    if (name === undefined) return;
-    let value: string;
-    if (more === undefined) {
-      value = first.trim();
-    } else {
-      value = first.trim();
-      for (const piece of more) {
-        const p = piece.trim();
-        if (p.length > 0) value = value.length > 0 ? value + ' ' + p : p;
-      }
-    }
-    if (value.length > maxLine) {
-      value = value.slice(0, maxLine);
-      warnings.add('cap:max_line_bytes');
-    }
-    const key = name.toLowerCase();
-    if (!NO_DECODE.has(key)) value = decodeEncodedWords(value);
-    fields.push({ key, originalKey: name, value, index: fields.length });
-    name = undefined;
-    more = undefined;
-  };
 
   while (i < n) {
     let nl = text.indexOf('\n', i);
@@ -99,14 +96,18 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink): H
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9) {
       if (name !== undefined) {
-        if (more === undefined) more = [];
-        // Bounded by maxHeaderBytes; the joined value is cut to maxLine in flush.
-        more.push(text.slice(i, end));
+        // Bounded by maxHeaderBytes; the joined value is cut to maxLine in makeField.
+        if (more === undefined) more = [text.slice(i, end)];
+        else more.push(text.slice(i, end));
       } else {
         malformed++;
       }
     } else {
-      flush();
+      if (name !== undefined) {
+        fields.push(makeField(name, first, more, fields.length, maxLine, warnings));
+        name = undefined;
+        more = undefined;
+      }
       if (fields.length >= limits.maxHeaders) {
         warnings.add('cap:max_headers');
         return fields;
@@ -115,15 +116,20 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink): H
       if (colon < 0) {
         malformed++;
       } else {
-        name = text.slice(i, colon).trimEnd();
+        name = text.slice(i, colon);
+        if (colon - i > 1 && isWsp(text.charCodeAt(colon - 1))) name = name.trimEnd();
         first = text.slice(colon + 1, end);
       }
     }
     i = nl + 1;
   }
-  flush();
+  if (name !== undefined) fields.push(makeField(name, first, more, fields.length, maxLine, warnings));
   if (malformed > 0) warnings.add(`header_without_colon:${malformed}`);
   return fields;
+}
+
+function isWsp(c: number): boolean {
+  return c === 32 || c === 9;
 }
 
 /**

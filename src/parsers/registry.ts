@@ -5,6 +5,10 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
+import { spamassassinParser } from './spamassassin.js';
+import { clamavParser } from './clamav.js';
+import { rspamdParser } from './rspamd.js';
+import { exchangeOnlineParser } from './exchange-online.js';
 import type { GatewayResult } from '../document/types.js';
 import type { AuthFinding, ParserOutput, VendorParser } from './types.js';
 
@@ -14,13 +18,27 @@ export const PARSERS: readonly VendorParser[] = [
   commtouchParser,
   exchangeSclParser,
   authenticationResultsParser,
+  spamassassinParser,
+  clamavParser,
+  rspamdParser,
+  exchangeOnlineParser,
 ];
+
+/** Prefixes are grouped by their first KEY_CHARS characters: one slice and one map lookup per name. */
+const KEY_CHARS = 4;
+
+interface PrefixEntry {
+  prefix: string;
+  parsers: number[];
+}
 
 interface DetectionIndex {
   /** Exact lowercase header name → parser indices. */
   names: Map<string, number[]>;
-  /** Prefix length → (prefix → parser indices); a name is checked once per distinct length. */
-  prefixes: Map<number, Map<string, number[]>>;
+  /** First KEY_CHARS chars of a prefix → the prefixes starting so. */
+  prefixes: Map<string, PrefixEntry[]>;
+  /** Prefixes shorter than KEY_CHARS, checked with startsWith on every name (normally none). */
+  shortPrefixes: PrefixEntry[];
 }
 
 function addTo<K>(map: Map<K, number[]>, key: K, index: number): void {
@@ -32,58 +50,78 @@ function addTo<K>(map: Map<K, number[]>, key: K, index: number): void {
 /** Builds the name/prefix lookup for a parser list (exported for tests with their own list). */
 export function buildDetectionIndex(parsers: readonly VendorParser[]): DetectionIndex {
   const names = new Map<string, number[]>();
-  const prefixes = new Map<number, Map<string, number[]>>();
+  const byPrefix = new Map<string, number[]>();
   parsers.forEach((parser, index) => {
     for (const name of parser.headerNames) addTo(names, name.toLowerCase(), index);
-    for (const prefix of parser.headerPrefixes) {
-      if (prefix.length === 0) continue;
-      let bucket = prefixes.get(prefix.length);
-      if (bucket === undefined) prefixes.set(prefix.length, (bucket = new Map()));
-      addTo(bucket, prefix.toLowerCase(), index);
-    }
+    for (const prefix of parser.headerPrefixes) if (prefix.length > 0) addTo(byPrefix, prefix.toLowerCase(), index);
   });
-  return { names, prefixes };
+  const prefixes = new Map<string, PrefixEntry[]>();
+  const shortPrefixes: PrefixEntry[] = [];
+  for (const [prefix, ids] of byPrefix) {
+    const entry = { prefix, parsers: ids };
+    if (prefix.length < KEY_CHARS) {
+      shortPrefixes.push(entry);
+      continue;
+    }
+    const key = prefix.slice(0, KEY_CHARS);
+    const list = prefixes.get(key);
+    if (list === undefined) prefixes.set(key, [entry]);
+    else list.push(entry);
+  }
+  return { names, prefixes, shortPrefixes };
 }
 
 const DEFAULT_INDEX = buildDetectionIndex(PARSERS);
 
+function mark(hit: boolean[], found: readonly number[] | undefined): number {
+  if (found === undefined) return 0;
+  let added = 0;
+  for (const i of found) {
+    if (!hit[i]) {
+      hit[i] = true;
+      added++;
+    }
+  }
+  return added;
+}
+
+function visitName(name: string, index: DetectionIndex, hit: boolean[]): number {
+  let added = mark(hit, index.names.get(name));
+  if (name.length >= KEY_CHARS) {
+    const candidates = index.prefixes.get(name.slice(0, KEY_CHARS));
+    if (candidates !== undefined) {
+      for (const c of candidates) if (name.startsWith(c.prefix)) added += mark(hit, c.parsers);
+    }
+  }
+  for (const c of index.shortPrefixes) if (name.startsWith(c.prefix)) added += mark(hit, c.parsers);
+  return added;
+}
+
 /**
  * The parsers whose headers occur in the block (message or MIME part headers), in registry order.
- * Each distinct name costs one map lookup plus one per distinct prefix length — never a scan of values.
+ * Each distinct name costs one map lookup plus, for names starting like a prefix, one per distinct
+ * prefix length — never a scan of values.
  */
 export function detectParsers(
   block: HeaderBlock,
   parsers: readonly VendorParser[] = PARSERS,
   index: DetectionIndex = parsers === PARSERS ? DEFAULT_INDEX : buildDetectionIndex(parsers),
 ): VendorParser[] {
-  const hit = new Array<boolean>(parsers.length).fill(false);
+  const hit: boolean[] = parsers.map(() => false);
   let remaining = parsers.length;
-  const visit = (name: string): void => {
-    const exact = index.names.get(name);
-    if (exact !== undefined) {
-      for (const i of exact) if (!hit[i]) { hit[i] = true; remaining--; }
-    }
-    for (const [length, bucket] of index.prefixes) {
-      if (name.length < length) continue;
-      const found = bucket.get(name.slice(0, length));
-      if (found !== undefined) for (const i of found) if (!hit[i]) { hit[i] = true; remaining--; }
-    }
-  };
   for (const name of block.byName.keys()) {
-    visit(name);
+    remaining -= visitName(name, index, hit);
     if (remaining === 0) break;
   }
-  if (remaining > 0 && block.parts.length > 0) {
-    const seen = new Set<string>();
+  if (remaining > 0) {
     for (const part of block.parts) {
-      for (const field of part.fields) {
-        if (seen.has(field.key) || block.byName.has(field.key)) continue;
-        seen.add(field.key);
-        visit(field.key);
-      }
+      for (const field of part.fields) remaining -= visitName(field.key, index, hit);
+      if (remaining === 0) break;
     }
   }
-  return parsers.filter((_, i) => hit[i]);
+  const out: VendorParser[] = [];
+  for (let i = 0; i < parsers.length; i++) if (hit[i]) out.push(parsers[i] as VendorParser);
+  return out;
 }
 
 /**

@@ -1,0 +1,22 @@
+// `npm run bench` → every part; `tsx bench/run.ts parse` → the named parts only.
+const PARTS: Record<string, () => Promise<void>> = {
+  parse: async () => (await import('./parse.js')).runParseBench(),
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2);
+  const selected = names.length > 0 ? names : Object.keys(PARTS);
+  for (const name of selected) {
+    const part = PARTS[name];
+    if (part === undefined) {
+      console.error(`unknown bench part "${name}"; known: ${Object.keys(PARTS).join(', ')}`);
+      process.exit(2);
+    }
+    await part();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
