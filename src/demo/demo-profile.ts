@@ -94,12 +94,18 @@ export const DEMO_GATEWAYS: readonly GatewayProfile[] = [
   },
 ];
 
-/** A few hours on one gateway where most scans fall back or time out (what the alerter should catch). */
+/**
+ * A few hours on one gateway where most scans fall back or time out (what the alerter should catch). Dense
+ * enough that every 15-minute window of it passes the alerter's default minimum of 10 incomplete scans:
+ * the window is shorter for small demos.
+ */
 export const DEMO_SPIKE = {
   gateway: 'ksmg',
-  hours: 3,
+  /** Window length: one hour per this many messages, 1 to 3 hours. */
+  messagesPerHour: 1500,
+  maxHours: 3,
   /** Extra messages in the window, as a share of the total. */
-  shareOfMessages: 0.04,
+  shareOfMessages: 0.08,
   /** Share of the window's messages that did not finish their scan. */
   incompleteShare: 0.75,
   templates: [

@@ -84,7 +84,8 @@ export function buildDemoQuarantine(templates: ReadonlyMap<string, FixtureTempla
   const daysBack = Math.min(days - 1, rand.int(5, 11));
   const spikeDay = Math.floor((end.getTime() - daysBack * DAY_MS) / DAY_MS) * DAY_MS;
   const spikeStart = new Date(spikeDay + (10 * 60 - spikeGateway.offsetMinutes) * 60_000);
-  const spikeEnd = new Date(spikeStart.getTime() + DEMO_SPIKE.hours * HOUR_MS);
+  const spikeHours = Math.min(DEMO_SPIKE.maxHours, Math.max(1, Math.round(size / DEMO_SPIKE.messagesPerHour)));
+  const spikeEnd = new Date(spikeStart.getTime() + spikeHours * HOUR_MS);
 
   const spikeCount = Math.max(1, Math.round(size * DEMO_SPIKE.shareOfMessages));
   const planned: Planned[] = [];
@@ -93,9 +94,16 @@ export function buildDemoQuarantine(templates: ReadonlyMap<string, FixtureTempla
     const gateway = rand.weighted(gatewayWeights);
     planned.push({ time: trafficTime(rand, start, end, gateway.offsetMinutes), gateway, choice: pickTemplate(rand, gateway.templates), spike: false });
   }
+  // Spread evenly over the window's 15-minute slots, with the incomplete share exact in each slot, so every
+  // slot shows the same picture (random placement would leave some slots under an alert's minimum).
+  const slots = spikeHours * 4;
+  const slotMs = HOUR_MS / 4;
   for (let i = 0; i < spikeCount; i++) {
-    const time = new Date(spikeStart.getTime() + Math.floor(rand.next() * (spikeEnd.getTime() - spikeStart.getTime())));
-    const choice = rand.chance(DEMO_SPIKE.incompleteShare) ? pickTemplate(rand, DEMO_SPIKE.templates) : pickTemplate(rand, spikeGateway.templates);
+    const slot = i % slots;
+    const round = Math.floor(i / slots);
+    const time = new Date(spikeStart.getTime() + slot * slotMs + Math.floor(rand.next() * slotMs));
+    const incomplete = (round % 4) < Math.round(DEMO_SPIKE.incompleteShare * 4);
+    const choice = pickTemplate(rand, incomplete ? DEMO_SPIKE.templates : spikeGateway.templates);
     planned.push({ time, gateway: spikeGateway, choice, spike: true });
   }
   // Whole seconds (mail dates have no fractions), then arrival order.

@@ -87,6 +87,21 @@ describe('demo quarantine generator', () => {
     expect(elsewhere.filter((m) => incomplete(m.fixture)).length / elsewhere.length).toBeLessThan(0.02);
   });
 
+  it('puts at least 10 incomplete scans (the alerter\'s default minimum) in every 15-minute slot of the spike', async () => {
+    for (const size of [1000, 5000]) {
+      const demo = await generateDemoQuarantine({ size, seed: 'slots', end: END });
+      const perSlot = new Map<number, number>();
+      for (const m of demo.messages) {
+        if (!m.spike || !(m.fixture.endsWith('-fallback') || m.fixture.endsWith('-timeout-expired'))) continue;
+        const slot = Math.floor((m.time.getTime() - demo.spike.start.getTime()) / 900_000);
+        perSlot.set(slot, (perSlot.get(slot) ?? 0) + 1);
+      }
+      const slots = (demo.spike.end.getTime() - demo.spike.start.getTime()) / 900_000;
+      expect(perSlot.size).toBe(slots);
+      expect(Math.min(...perSlot.values())).toBeGreaterThanOrEqual(10);
+    }
+  });
+
   it('is deterministic for a seed and differs for another seed', async () => {
     const again = await generateDemoQuarantine({ size: 1500, seed: 'unit', end: END });
     expect(again.messages.map((m) => m.raw.toString('base64'))).toEqual(q.messages.map((m) => m.raw.toString('base64')));
