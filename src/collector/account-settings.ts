@@ -1,0 +1,33 @@
+// The slice of the configuration the collector reads (structurally a part of config/schema.ts `Config`),
+// so the collector can be driven by tests without a whole configuration.
+
+export type AfterCommitAction = 'none' | 'seen' | 'move' | 'delete';
+
+export interface MailboxSettings {
+  path: string;
+  startDate?: string | Date | undefined;
+}
+
+export interface AccountSettings {
+  id: string;
+  host: string;
+  port: number;
+  tls: 'implicit' | 'starttls' | 'none';
+  verifyCertificate?: boolean | undefined;
+  caFile?: string | undefined;
+  user: string;
+  password?: string | undefined;
+  /** OAuth2 access token (XOAUTH2), instead of a password */
+  accessToken?: string | undefined;
+  /** UIDs per FETCH command */
+  batchSize?: number | undefined;
+  pollIntervalMs?: number | undefined;
+  useIdle?: boolean | undefined;
+  startDate?: string | Date | undefined;
+  afterCommit?: { action: AfterCommitAction; moveTo?: string | undefined } | undefined;
+  mailboxes: readonly (MailboxSettings | string)[];
+}
+
+export function mailboxSettings(m: MailboxSettings | string): MailboxSettings {
+  return typeof m === 'string' ? { path: m } : m;
+}

@@ -1,0 +1,224 @@
+// Reads one mailbox: connect, open (read-only unless a post-commit action needs write access),
+// backfill from the committed watermark (or the start date) in UID chunks, then wait for new mail
+// with IDLE ('exists' events) or by polling; reconnect with backoff after any failure. Batches go
+// on the queue with the UID interval they cover, so the watermark can advance over expunged gaps.
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { Redis } from 'ioredis';
+import { Batcher, type BatchLimits } from '../queue/batcher.js';
+import type { FetchedMessage, MessageBatchJob } from '../queue/message-batch.js';
+import type { AccountSettings, MailboxSettings } from './account-settings.js';
+import { describeError, type CollectorEvents } from './collector-events.js';
+import { fetchHeaders } from './fetch-headers.js';
+import { imapOptions } from './imap-options.js';
+import { writeMailboxStatus, type MailboxStatusUpdate } from './mailbox-status.js';
+import { applyPostCommit } from './post-commit.js';
+import { Watermark } from './watermark.js';
+
+export interface MailboxReaderDeps {
+  redis: Redis;
+  keyPrefix: string;
+  enqueue(job: MessageBatchJob): Promise<void>;
+  /** Jobs waiting in the queue, for backpressure. */
+  waitingJobs(): Promise<number>;
+  createClient?(options: ImapFlowOptions): ImapFlow;
+  events?: CollectorEvents | undefined;
+}
+
+export interface MailboxReaderOptions {
+  account: AccountSettings;
+  mailbox: MailboxSettings;
+  batch: BatchLimits;
+  maxWaitingJobs: number;
+  collectorId: string;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** How often to look for newly committed UIDs while idle, when a post-commit action is set. */
+  postCommitCheckMs?: number;
+  /** Extra imapflow options (tests: TLS servername). */
+  imapExtra?: Partial<ImapFlowOptions>;
+}
+
+/** Thrown inside a session to start over with a fresh connection and watermark. */
+class ResyncNeeded extends Error {}
+
+export class MailboxReader {
+  readonly watermark: Watermark;
+  private existsCount = 0;
+  private wake: (() => void) | undefined;
+  private cursor = 0;
+  private floor = 0;
+
+  constructor(private readonly options: MailboxReaderOptions, private readonly deps: MailboxReaderDeps) {
+    this.watermark = new Watermark(deps.redis, deps.keyPrefix, { account: options.account.id, mailbox: options.mailbox.path });
+  }
+
+  private get ref(): { account: string; mailbox: string } {
+    return { account: this.options.account.id, mailbox: this.options.mailbox.path };
+  }
+
+  /** Runs until the signal aborts; never throws (errors are recorded and retried). */
+  async run(signal: AbortSignal): Promise<void> {
+    const min = this.options.reconnectMinMs ?? 1_000;
+    const max = this.options.reconnectMaxMs ?? 60_000;
+    let failures = 0;
+    const onAbort = (): void => this.wake?.();
+    signal.addEventListener('abort', onAbort);
+    try {
+      while (!signal.aborted) {
+        try {
+          await this.session(signal, () => { failures = 0; });
+        } catch (error) {
+          if (signal.aborted) break;
+          failures++;
+          const err = error instanceof ResyncNeeded ? { code: 'resync', message: error.message }
+            : describeError(error, [this.options.account.password, this.options.account.accessToken]);
+          this.deps.events?.error?.(this.ref.account, this.ref.mailbox, err);
+          this.deps.events?.reconnect?.(this.ref.account, this.ref.mailbox, err);
+          await this.status({ phase: 'error', lastError: `${err.code}: ${err.message}`, lastErrorAt: new Date().toISOString() });
+          const delay = error instanceof ResyncNeeded && failures === 1 ? 0
+            : Math.min(max, min * 2 ** Math.min(failures - 1, 20)) * (0.8 + 0.4 * Math.random());
+          await this.sleep(delay, signal);
+        }
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await this.status({ phase: 'stopped' });
+    }
+  }
+
+  private async session(signal: AbortSignal, connected: () => void): Promise<void> {
+    const { account, mailbox } = this.options;
+    const useIdle = account.useIdle ?? true;
+    const action = account.afterCommit?.action ?? 'none';
+    const client = (this.deps.createClient ?? ((o) => new ImapFlow(o)))(imapOptions(account, {
+      disableAutoIdle: !useIdle,
+      // Start IDLE soon after the last command so new mail is announced within a second or so.
+      autoIdleDelay: 1_000,
+      ...this.options.imapExtra,
+    }));
+    let closed = false;
+    client.on('error', () => undefined); // surfaced through the failing command
+    client.on('exists', () => { this.existsCount++; this.wake?.(); });
+    client.on('close', () => { closed = true; this.wake?.(); });
+    const abortClose = (): void => { client.close(); };
+    signal.addEventListener('abort', abortClose);
+    try {
+      await this.status({ phase: 'connecting', collector: this.options.collectorId });
+      await client.connect();
+      const box = await client.mailboxOpen(mailbox.path, { readOnly: action === 'none' });
+      const uidvalidity = Number(box.uidValidity);
+      const { committed } = await this.watermark.open(uidvalidity);
+      this.cursor = committed;
+      this.floor = await this.startFloor(client, box.uidNext);
+      connected();
+      const batcher = new Batcher(this.options.batch);
+      const idleCapable = useIdle && client.capabilities.has('IDLE');
+
+      while (!signal.aborted) {
+        if (closed) throw new Error('IMAP connection closed');
+        const current = client.mailbox;
+        if (current === false || Number(current.uidValidity) !== uidvalidity) throw new ResyncNeeded('UIDVALIDITY changed');
+        const state = await this.watermark.read();
+        if (state === undefined || state.uidvalidity !== uidvalidity) throw new ResyncNeeded('watermark state missing');
+
+        const seenBefore = this.existsCount;
+        const from = Math.max(this.cursor, this.floor) + 1;
+        const found = await client.search({ uid: `${from}:*` }, { uid: true });
+        const uids = (Array.isArray(found) ? found : []).filter((u) => u >= from).sort((a, b) => a - b);
+        const pollAt = new Date().toISOString();
+        await this.status({ phase: uids.length > 0 ? 'backfill' : 'waiting', backlog: uids.length, lastPollAt: pollAt, lastSeenUid: this.cursor });
+
+        const chunk = Math.max(1, account.batchSize ?? 500);
+        for (let i = 0; i < uids.length && !signal.aborted; i += chunk) {
+          await this.backpressure(signal);
+          if (signal.aborted) break;
+          const messages = await fetchHeaders(client, uids.slice(i, i + chunk));
+          this.deps.events?.fetched?.(this.ref.account, this.ref.mailbox, messages.length);
+          for (const m of messages) for (const b of batcher.add(m)) await this.enqueue(uidvalidity, b);
+          await this.status({ backlog: Math.max(0, uids.length - i - chunk), lastSeenUid: messages.at(-1)?.uid ?? this.cursor });
+        }
+        if (signal.aborted) break;
+        const rest = batcher.flush();
+        if (rest.length > 0) await this.enqueue(uidvalidity, rest);
+        await this.status({ lastSeenUid: this.cursor, backlog: 0 });
+
+        if (action !== 'none') {
+          await applyPostCommit(client, this.watermark, uidvalidity, account.afterCommit ?? { action }, this.floor);
+        }
+        if (uids.length > 0) continue; // more may have arrived while we were busy
+        await this.waitForMail(signal, seenBefore, idleCapable, action !== 'none', () => closed);
+      }
+    } finally {
+      signal.removeEventListener('abort', abortClose);
+      if (!closed) await client.logout().catch(() => client.close());
+    }
+  }
+
+  /** UIDs at or below this were received before the start date and are not read. */
+  private async startFloor(client: ImapFlow, uidNext: number): Promise<number> {
+    const date = this.options.mailbox.startDate ?? this.options.account.startDate;
+    if (date === undefined) return 0;
+    const since = date instanceof Date ? date : new Date(date);
+    if (Number.isNaN(since.getTime())) return 0;
+    const found = await client.search({ since }, { uid: true });
+    const uids = Array.isArray(found) ? found : [];
+    let min = Number.POSITIVE_INFINITY;
+    for (const u of uids) if (u < min) min = u;
+    return Number.isFinite(min) ? min - 1 : Math.max(0, uidNext - 1);
+  }
+
+  private async enqueue(uidvalidity: number, messages: FetchedMessage[]): Promise<void> {
+    const last = messages[messages.length - 1];
+    if (last === undefined) return;
+    const job: MessageBatchJob = {
+      account: this.ref.account,
+      mailbox: this.ref.mailbox,
+      uidvalidity,
+      fromUid: this.cursor,
+      messages,
+      enqueuedAt: new Date().toISOString(),
+    };
+    await this.deps.enqueue(job);
+    this.cursor = last.uid;
+    this.deps.events?.enqueued?.(this.ref.account, this.ref.mailbox, messages.length);
+  }
+
+  private async backpressure(signal: AbortSignal): Promise<void> {
+    let paused = false;
+    while (!signal.aborted && (await this.deps.waitingJobs()) > this.options.maxWaitingJobs) {
+      if (!paused) await this.status({ phase: 'backpressure' });
+      paused = true;
+      await this.sleep(500, signal);
+    }
+    if (paused) await this.status({ phase: 'backfill' });
+  }
+
+  private async waitForMail(signal: AbortSignal, seenBefore: number, idle: boolean, postCommit: boolean, isClosed: () => boolean): Promise<void> {
+    let timeout = this.options.account.pollIntervalMs ?? 30_000;
+    if (postCommit) timeout = Math.min(timeout, this.options.postCommitCheckMs ?? 2_000);
+    const deadline = Date.now() + timeout;
+    while (!signal.aborted && !isClosed() && Date.now() < deadline) {
+      if (idle && this.existsCount !== seenBefore) return;
+      await this.sleep(Math.min(deadline - Date.now(), idle ? 60_000 : timeout), signal);
+    }
+  }
+
+  /** Sleeps, woken early by abort, new mail or a closed connection. */
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (ms <= 0 || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      // One sleeper at a time: the reader is sequential.
+      const done = (): void => {
+        clearTimeout(timer);
+        if (this.wake === done) this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  private async status(update: MailboxStatusUpdate): Promise<void> {
+    await writeMailboxStatus(this.deps.redis, this.deps.keyPrefix, this.ref, update).catch(() => undefined);
+  }
+}

@@ -1,0 +1,73 @@
+// Per-mailbox status kept in the mailbox's Redis state hash, so `mailverdict status` and the alerter
+// can read what every collector is doing without talking to it. Error text stored here is a bounded
+// code plus a short message that never contains credentials.
+import type { Redis } from 'ioredis';
+import { mailboxIndexKey, mailboxKeys, type MailboxRef } from './mailbox-keys.js';
+
+export type CollectorPhase = 'connecting' | 'backfill' | 'waiting' | 'backpressure' | 'error' | 'stopped' | 'locked_elsewhere';
+
+export interface MailboxStatusUpdate {
+  phase?: CollectorPhase;
+  lastSeenUid?: number;
+  /** Messages in the mailbox above the last UID read (not yet enqueued). */
+  backlog?: number;
+  lastError?: string;
+  lastErrorAt?: string;
+  lastPollAt?: string;
+  collector?: string;
+}
+
+export interface MailboxStatus extends MailboxRef {
+  uidvalidity?: number;
+  committed?: number;
+  postCommitted?: number;
+  phase?: string;
+  lastSeenUid?: number;
+  backlog?: number;
+  lastError?: string;
+  lastErrorAt?: string;
+  lastPollAt?: string;
+  collector?: string;
+}
+
+export async function writeMailboxStatus(redis: Redis, prefix: string, ref: MailboxRef, update: MailboxStatusUpdate): Promise<void> {
+  const fields: Record<string, string> = { account: ref.account, mailbox: ref.mailbox };
+  for (const [k, v] of Object.entries(update)) if (v !== undefined) fields[k] = String(v);
+  const key = mailboxKeys(prefix, ref).state;
+  await redis.hset(key, fields);
+}
+
+const NUMERIC = ['uidvalidity', 'committed', 'postCommitted', 'lastSeenUid', 'backlog'] as const;
+const TEXT = ['phase', 'lastError', 'lastErrorAt', 'lastPollAt', 'collector'] as const;
+
+export function statusFromHash(hash: Record<string, string>): MailboxStatus | undefined {
+  const account = hash['account'];
+  const mailbox = hash['mailbox'];
+  if (account === undefined || mailbox === undefined) return undefined;
+  const out: MailboxStatus = { account, mailbox };
+  for (const k of NUMERIC) {
+    const v = hash[k];
+    if (v !== undefined && v !== '' && Number.isFinite(Number(v))) out[k] = Number(v);
+  }
+  for (const k of TEXT) {
+    const v = hash[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** Every mailbox any collector of this key prefix has reported on. */
+export async function readMailboxStatuses(redis: Redis, prefix: string): Promise<MailboxStatus[]> {
+  const keys = (await redis.smembers(mailboxIndexKey(prefix))).sort();
+  if (keys.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const k of keys) pipeline.hgetall(k);
+  const results = (await pipeline.exec()) ?? [];
+  const out: MailboxStatus[] = [];
+  for (const [err, value] of results) {
+    if (err !== null) continue;
+    const status = statusFromHash(value as Record<string, string>);
+    if (status !== undefined) out.push(status);
+  }
+  return out;
+}

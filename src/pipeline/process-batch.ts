@@ -1,0 +1,83 @@
+// The BullMQ job handler: batch → parse each message → bulk index → report the batch's UID interval to
+// the watermark. A TransientIndexError (Elasticsearch away) fails the job so BullMQ retries it; the
+// watermark then does not move, and a retried batch is harmless (create + deterministic _id).
+import type { Client } from '@elastic/elasticsearch';
+import type { ParsedMessage } from '../document/types.js';
+import { parseFetched } from '../parse-message.js';
+import type { BatchOutcome, BulkSink } from '../sink/bulk-sink.js';
+import { Watermark } from '../collector/watermark.js';
+import { batchInterval, type MessageBatchJob } from '../queue/message-batch.js';
+import type { Redis } from 'ioredis';
+import { deadLetterParseFailures, type ParseFailure } from './parse-failures.js';
+
+export interface ProcessBatchDeps {
+  sink: Pick<BulkSink, 'indexBatch'>;
+  /** For dead letters of messages whose parsing threw. */
+  elasticsearch: Client;
+  indexPrefix: string;
+  redis: Redis;
+  keyPrefix: string;
+  events?: PipelineEvents | undefined;
+}
+
+export interface PipelineEvents {
+  parsed?(count: number, warningsByVendor: ReadonlyMap<string, number>): void;
+  indexed?(outcome: BatchOutcome, parseFailures: number): void;
+  committed?(account: string, mailbox: string, committed: number): void;
+  /** Seconds from INTERNALDATE to indexed, per message. */
+  lag?(seconds: number): void;
+}
+
+export interface ProcessBatchResult {
+  created: number;
+  duplicates: number;
+  deadLettered: number;
+  parseFailures: number;
+  /** The mailbox's committed UID after this batch (-1: the batch belongs to an old UIDVALIDITY). */
+  committed: number;
+}
+
+export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps): Promise<ProcessBatchResult> {
+  const parsed: ParsedMessage[] = [];
+  const rawHeaders = new Map<string, string>();
+  const failures: ParseFailure[] = [];
+  const warnings = new Map<string, number>();
+  const internalDates: (Date | undefined)[] = [];
+
+  for (const m of job.messages) {
+    const headerBytes = Buffer.from(m.headers, 'base64');
+    const source = { kind: 'imap' as const, account: job.account, mailbox: job.mailbox, uidvalidity: job.uidvalidity, uid: m.uid };
+    try {
+      const parts = m.parts.map((p) => ({ path: p.path, raw: Buffer.from(p.headers, 'base64') }));
+      const internalDate = m.internalDate === undefined ? undefined : new Date(m.internalDate);
+      const validDate = internalDate !== undefined && !Number.isNaN(internalDate.getTime()) ? internalDate : undefined;
+      const message = parseFetched(headerBytes, parts, validDate === undefined ? { source } : { source, internalDate: validDate });
+      parsed.push(message);
+      internalDates.push(validDate);
+      rawHeaders.set(message.id, headerBytes.toString('latin1'));
+      for (const g of message.document.mailverdict.gateways) {
+        if (g.warnings.length > 0) warnings.set(g.id, (warnings.get(g.id) ?? 0) + g.warnings.length);
+      }
+    } catch (error) {
+      failures.push({ headerBytes, source, error });
+    }
+  }
+  deps.events?.parsed?.(parsed.length, warnings);
+
+  const outcome = await deps.sink.indexBatch(parsed, { rawHeaders });
+  await deadLetterParseFailures(deps.elasticsearch, deps.indexPrefix, failures);
+  deps.events?.indexed?.(outcome, failures.length);
+  const now = Date.now();
+  for (const d of internalDates) if (d !== undefined) deps.events?.lag?.(Math.max(0, (now - d.getTime()) / 1000));
+
+  const watermark = new Watermark(deps.redis, deps.keyPrefix, { account: job.account, mailbox: job.mailbox });
+  const committed = await watermark.report(job.uidvalidity, batchInterval(job));
+  if (committed >= 0) deps.events?.committed?.(job.account, job.mailbox, committed);
+  return {
+    created: outcome.created,
+    duplicates: outcome.duplicates,
+    deadLettered: outcome.deadLettered,
+    parseFailures: failures.length,
+    committed,
+  };
+}

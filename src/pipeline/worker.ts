@@ -1,0 +1,86 @@
+// The BullMQ Worker consuming message batches, per BullMQ's production guide: its own blocking
+// connection (maxRetriesPerRequest null), an 'error' listener, and close() that lets in-flight batches
+// finish (or, when forced, hands them back: BullMQ re-delivers stalled jobs to another worker).
+import type { Client } from '@elastic/elasticsearch';
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { BulkSink, type BulkSinkOptions } from '../sink/bulk-sink.js';
+import { createElasticsearchClient } from '../sink/create-client.js';
+import type { SinkConfig } from '../sink/sink-config.js';
+import { createRedis, type RedisSettings } from '../queue/connection.js';
+import { BATCH_BACKOFF_TYPE, batchBackoffMs } from '../queue/job-options.js';
+import type { MessageBatchJob } from '../queue/message-batch.js';
+import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import { processBatch, type PipelineEvents, type ProcessBatchResult } from './process-batch.js';
+
+export interface WorkerConfig {
+  redis: RedisSettings;
+  elasticsearch: SinkConfig;
+  queue: { name: string };
+  worker: { concurrency: number };
+}
+
+export interface WorkerDeps {
+  /** Defaults to a client built from config.elasticsearch. */
+  elasticsearch?: Client;
+  sink?: BulkSink;
+  sinkOptions?: BulkSinkOptions;
+  events?: PipelineEvents & { failed?(error: { code: string; message: string }): void };
+  /** Stalled-job check interval (BullMQ default 30 s); lower in tests. */
+  stalledIntervalMs?: number;
+  /** Lock duration of a job being processed (BullMQ default 30 s). */
+  lockDurationMs?: number;
+}
+
+export interface RunningWorker {
+  readonly worker: Worker<MessageBatchJob, ProcessBatchResult>;
+  /** Stops taking jobs; waits for in-flight batches unless `force`. */
+  stop(force?: boolean): Promise<void>;
+}
+
+export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): Promise<RunningWorker> {
+  const elasticsearch = deps.elasticsearch ?? createElasticsearchClient(config.elasticsearch);
+  const ownsClient = deps.elasticsearch === undefined;
+  const sink = deps.sink ?? new BulkSink(elasticsearch, config.elasticsearch, deps.sinkOptions ?? {});
+  const redis: Redis = createRedis(config.redis, 'command');
+  const connection = createRedis(config.redis, 'blocking');
+  const prefix = queuePrefix(config);
+
+  const worker = new Worker<MessageBatchJob, ProcessBatchResult>(
+    messageQueueName(config),
+    (job: Job<MessageBatchJob>) => processBatch(job.data, {
+      sink, elasticsearch, indexPrefix: config.elasticsearch.indexPrefix, redis, keyPrefix: prefix, events: deps.events,
+    }),
+    {
+      connection,
+      prefix,
+      concurrency: Math.max(1, config.worker.concurrency),
+      autorun: true,
+      settings: {
+        backoffStrategy: (attemptsMade: number, type?: string) => (type === BATCH_BACKOFF_TYPE ? batchBackoffMs(attemptsMade) : 1_000),
+      },
+      ...(deps.stalledIntervalMs !== undefined ? { stalledInterval: deps.stalledIntervalMs } : {}),
+      ...(deps.lockDurationMs !== undefined ? { lockDuration: deps.lockDurationMs } : {}),
+    },
+  );
+  worker.on('error', () => undefined);
+  worker.on('failed', (_job, error) => {
+    const code = typeof (error as { code?: unknown }).code === 'string' ? String((error as { code?: unknown }).code) : error.name;
+    deps.events?.failed?.({ code, message: error.message.slice(0, 300) });
+  });
+  await worker.waitUntilReady();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    worker,
+    stop: (force = false) => {
+      stopped ??= (async () => {
+        await worker.close(force).catch(() => undefined);
+        connection.disconnect();
+        redis.disconnect();
+        if (ownsClient) await elasticsearch.close().catch(() => undefined);
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// What travels on the queue: batches of fetched header blocks, never whole messages (DESIGN principle 5).
+import { createHash } from 'node:crypto';
+
+/** One message as the collector fetched it: header block and MIME part headers, base64 for JSON. */
+export interface FetchedMessage {
+  uid: number;
+  internalDate?: string;
+  size?: number;
+  /** base64 of the raw header block (BODY[HEADER]) */
+  headers: string;
+  /** MIME part headers (BODY[n.MIME]) of multipart messages, IMAP part paths */
+  parts: { path: string; headers: string /* base64 */ }[];
+}
+
+/**
+ * A batch of consecutive messages of one mailbox. The batch covers the UID interval
+ * (`fromUid`, last message's uid]: every message of the mailbox in that interval is in it, which is
+ * what lets the watermark advance over gaps left by expunged UIDs.
+ */
+export interface MessageBatchJob {
+  account: string;
+  mailbox: string;
+  uidvalidity: number;
+  /** Exclusive lower end of the UID interval this batch covers (the previous batch's last UID). */
+  fromUid?: number;
+  messages: FetchedMessage[];
+  /** When the collector enqueued it (ISO), for end-to-end lag. */
+  enqueuedAt?: string;
+}
+
+/** The UID interval (lo, hi] a batch covers. */
+export function batchInterval(job: MessageBatchJob): { lo: number; hi: number } {
+  let hi = 0;
+  let min = Number.POSITIVE_INFINITY;
+  for (const m of job.messages) {
+    if (m.uid > hi) hi = m.uid;
+    if (m.uid < min) min = m.uid;
+  }
+  const lo = job.fromUid ?? (Number.isFinite(min) ? min - 1 : 0);
+  return { lo: Math.min(lo, hi), hi };
+}
+
+/**
+ * Deterministic job id: the same batch enqueued twice (collector restart, overlapping reads) is one
+ * job while it is in the queue. BullMQ forbids ':' in custom ids, and account/mailbox names may hold
+ * anything, so they are hashed.
+ */
+export function batchJobId(job: Pick<MessageBatchJob, 'account' | 'mailbox' | 'uidvalidity' | 'messages'>): string {
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (const m of job.messages) {
+    if (m.uid < first) first = m.uid;
+    if (m.uid > last) last = m.uid;
+  }
+  if (!Number.isFinite(first)) first = 0;
+  const who = createHash('sha256')
+    .update(job.account).update('\0').update(job.mailbox).update('\0').update(String(job.uidvalidity))
+    .digest('hex')
+    .slice(0, 24);
+  return `mb-${who}-${job.uidvalidity}-${first}-${last}`;
+}
+
+/** Bytes a message adds to a job's JSON (base64 payloads plus a little structure). */
+export function fetchedMessageBytes(m: FetchedMessage): number {
+  let bytes = 80 + m.headers.length + (m.internalDate?.length ?? 0);
+  for (const p of m.parts) bytes += 24 + p.path.length + p.headers.length;
+  return bytes;
+}
