@@ -5,10 +5,6 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
-import { spamassassinParser } from './spamassassin.js';
-import { clamavParser } from './clamav.js';
-import { rspamdParser } from './rspamd.js';
-import { exchangeOnlineParser } from './exchange-online.js';
 import type { GatewayResult } from '../document/types.js';
 import type { AuthFinding, ParserOutput, VendorParser } from './types.js';
 
@@ -18,10 +14,6 @@ export const PARSERS: readonly VendorParser[] = [
   commtouchParser,
   exchangeSclParser,
   authenticationResultsParser,
-  spamassassinParser,
-  clamavParser,
-  rspamdParser,
-  exchangeOnlineParser,
 ];
 
 /** Prefixes are grouped by their first KEY_CHARS characters: one slice and one map lookup per name. */
