@@ -1,0 +1,4 @@
+import { spamassassinParser } from '../../../src/parsers/spamassassin.js';
+import { describeParser } from './describe-parser.js';
+
+describeParser(spamassassinParser, 'test/fixtures/spamassassin');
