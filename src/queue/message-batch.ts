@@ -53,8 +53,9 @@ export function batchJobId(job: Pick<MessageBatchJob, 'account' | 'mailbox' | 'u
     if (m.uid > last) last = m.uid;
   }
   if (!Number.isFinite(first)) first = 0;
+  // JSON keeps the fields apart whatever characters the names contain.
   const who = createHash('sha256')
-    .update(job.account).update('\0').update(job.mailbox).update('\0').update(String(job.uidvalidity))
+    .update(JSON.stringify([job.account, job.mailbox, job.uidvalidity]))
     .digest('hex')
     .slice(0, 24);
   return `mb-${who}-${job.uidvalidity}-${first}-${last}`;
