@@ -5,6 +5,7 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
+import { rspamdParser } from './rspamd.js';
 import { clamavParser } from './clamav.js';
 import { spamassassinParser } from './spamassassin.js';
 import type { GatewayResult } from '../document/types.js';
@@ -18,6 +19,7 @@ export const PARSERS: readonly VendorParser[] = [
   authenticationResultsParser,
   spamassassinParser,
   clamavParser,
+  rspamdParser,
 ];
 
 /** Prefixes are grouped by their first KEY_CHARS characters: one slice and one map lookup per name. */
