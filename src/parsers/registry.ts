@@ -5,6 +5,7 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
+import { exchangeOnlineParser } from './exchange-online.js';
 import { rspamdParser } from './rspamd.js';
 import { clamavParser } from './clamav.js';
 import { spamassassinParser } from './spamassassin.js';
@@ -15,6 +16,7 @@ export const PARSERS: readonly VendorParser[] = [
   kasperskyParser,
   imailParser,
   commtouchParser,
+  exchangeOnlineParser,
   exchangeSclParser,
   authenticationResultsParser,
   spamassassinParser,
