@@ -88,6 +88,13 @@ describe('splitHeaderBlock', () => {
     ]);
   });
 
+  it('caps the MIME part headers handed over by the collector', () => {
+    const parts = Array.from({ length: 5 }, (_, i) => ({ path: String(i + 1), raw: `X-P: ${i}\n` }));
+    const block = splitHeaderBlock('Subject: x\n', { parts, limits: { maxParts: 3 } });
+    expect(block.parts.map((p) => p.path)).toEqual(['1', '2', '3']);
+    expect(block.warnings).toEqual(['cap:max_parts']);
+  });
+
   it('resolveLimits ignores nonsense values', () => {
     expect(resolveLimits({ maxParts: -1, maxDepth: Number.NaN, maxHeaders: 5 })).toEqual({ ...DEFAULT_HEADER_LIMITS, maxHeaders: 5 });
   });
