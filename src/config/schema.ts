@@ -1,0 +1,348 @@
+// The configuration schema: the single description of every option, its default and its limits.
+// Strings that look like numbers or booleans are coerced (environment variables are always strings);
+// unknown keys are rejected. Cross-field rules live in the `superRefine` blocks next to their fields.
+// Every message is an "expected …" phrase; format-issues.ts prefixes the key path and the value seen.
+import { z } from 'zod';
+
+const MIB = 1024 * 1024;
+
+/** Keys whose values are secrets: never logged, never echoed in errors, `[redacted]` by redactConfig. */
+export const SECRET_KEYS: readonly string[] = ['password', 'accessToken', 'apiKey'];
+
+/** Marks an array an environment variable may set as a comma-separated list. */
+export const ENV_LIST = 'env:list';
+/** Marks a non-scalar node an environment variable may set with a plain string (a mailbox path). */
+export const ENV_SCALAR = 'env:scalar';
+
+/** Log levels pino knows. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function message(text: string): { errorMap: z.ZodErrorMap } {
+  return { errorMap: () => ({ message: text }) };
+}
+
+function coerceInteger(value: unknown): unknown {
+  if (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value)) return Number(value.trim());
+  return value;
+}
+
+function coerceBoolean(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const lower = value.trim().toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  return value;
+}
+
+function integer(min: number, max: number) {
+  const text = `expected an integer between ${min} and ${max}`;
+  return z.preprocess(coerceInteger, z.number(message(text)).int(text).min(min, text).max(max, text));
+}
+
+function boolean() {
+  return z.preprocess(coerceBoolean, z.boolean(message('expected true or false')));
+}
+
+function text(expected = 'expected a non-empty string') {
+  return z.string(message(expected)).min(1, expected);
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, message(`expected one of ${values.map((v) => `"${v}"`).join(', ')}`));
+}
+
+function urlWithScheme(schemes: readonly string[]) {
+  const expected = `expected a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`;
+  return z.string(message(expected)).refine((value) => {
+    try {
+      return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+    } catch {
+      return false;
+    }
+  }, expected);
+}
+
+/** A file path; whether it can be read is checked by loadConfig (paths are data here). */
+function filePath() {
+  return text('expected a file path');
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function date() {
+  const expected = 'expected a date like 2024-01-31 or 2024-01-31T12:00:00Z';
+  return z
+    .preprocess((v) => (v instanceof Date ? v.toISOString() : v), z.string(message(expected)))
+    .refine((v) => (DATE_ONLY.test(v) || DATE_TIME.test(v)) && !Number.isNaN(Date.parse(v)), expected)
+    .transform((v) => new Date(DATE_ONLY.test(v) ? `${v}T00:00:00Z` : v));
+}
+
+function list<T extends z.ZodTypeAny>(element: T, expected: string) {
+  // A single value where a list is expected is taken as a list of one (`nodes: http://…`).
+  return z.preprocess(
+    (v) => (v === undefined || Array.isArray(v) ? v : [v]),
+    z.array(element, message(expected)).min(1, expected),
+  );
+}
+
+/** Key prefixes and names end up in Redis keys, BullMQ job ids and Elasticsearch index names. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const INDEX_PREFIX = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+const redisSchema = z
+  .object({
+    /** Redis URL, `redis://host:6379/0` or `rediss://…` for TLS. Credentials are better given below. */
+    url: urlWithScheme(['redis', 'rediss']),
+    /** ACL user name (Redis 6+). Needs `password`. */
+    username: text().optional(),
+    /** Redis password. Secret: may be given as `passwordFile` (a path) or `MAILVERDICT_REDIS_PASSWORD_FILE`. */
+    password: text().optional(),
+    /** TLS settings; present = connect with TLS even when the URL says `redis://`. */
+    tls: z
+      .object({
+        /** PEM file with the CA certificate(s) to trust instead of the system store. */
+        caFile: filePath().optional(),
+        /** Verify the server certificate. Turn off only for testing. @default true */
+        rejectUnauthorized: boolean().default(true),
+      }, message('expected a mapping'))
+      .strict()
+      .optional(),
+    /** Prefix of every Redis key mailverdict writes (queues, watermarks, locks). @default "mailverdict" */
+    keyPrefix: text('expected 1-64 letters, digits, ".", "_" or "-"')
+      .regex(SAFE_NAME, 'expected 1-64 letters, digits, ".", "_" or "-"')
+      .default('mailverdict'),
+  }, message('expected a mapping'))
+  .strict()
+  .superRefine((redis, ctx) => {
+    if (redis.username !== undefined && redis.password === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'expected a password because username is set', params: { noValue: true } });
+    }
+  });
+
+const elasticsearchSchema = z
+  .object({
+    /** Elasticsearch node URLs (`http://` or `https://`); a single URL is accepted too. */
+    nodes: list(urlWithScheme(['http', 'https']), 'expected a list of one or more http(s) URLs').describe(ENV_LIST),
+    /** API key (the base64 `encoded` form). Secret: may be given as `apiKeyFile`. Excludes username/password. */
+    apiKey: text().optional(),
+    /** Basic-auth user. Needs `password`; excludes `apiKey`. */
+    username: text().optional(),
+    /** Basic-auth password. Secret: may be given as `passwordFile`. */
+    password: text().optional(),
+    /** PEM file with the CA certificate(s) to trust for https nodes. */
+    caFile: filePath().optional(),
+    /** Verify the server certificate. Turn off only for testing. @default true */
+    rejectUnauthorized: boolean().default(true),
+    /** Prefix of index names: `<prefix>-YYYY.MM`, `<prefix>-deadletter`, templates. @default "mailverdict" */
+    indexPrefix: text('expected 1-64 lowercase letters, digits, ".", "_" or "-"')
+      .regex(INDEX_PREFIX, 'expected 1-64 lowercase letters, digits, ".", "_" or "-"')
+      .default('mailverdict'),
+    /** Monthly indices older than this many months are deleted by the retention task. @default 13 */
+    retentionMonths: integer(1, 1200).default(13),
+    /** Most documents in one bulk request. @default 1000 */
+    bulkMaxDocs: integer(1, 100_000).default(1000),
+    /** Most bytes in one bulk request body. @default 5 MiB (5242880) */
+    bulkMaxBytes: integer(1024, 512 * MIB).default(5 * MIB),
+    /** Timeout of one request, in milliseconds. @default 30000 */
+    requestTimeoutMs: integer(100, 3_600_000).default(30_000),
+    /** Retries of a failed request (connection errors, 429, 5xx) before giving up. @default 5 */
+    maxRetries: integer(0, 100).default(5),
+  }, message('expected a mapping'))
+  .strict()
+  .superRefine((es, ctx) => {
+    if (es.apiKey !== undefined && (es.username !== undefined || es.password !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'expected either apiKey or username/password, not both', params: { noValue: true } });
+    }
+    if ((es.username === undefined) !== (es.password === undefined)) {
+      const missing = es.username === undefined ? 'username' : 'password';
+      ctx.addIssue({ code: 'custom', path: [missing], message: `expected ${missing} too: basic auth needs both username and password`, params: { noValue: true } });
+    }
+  });
+
+const queueSchema = z
+  .object({
+    /** BullMQ queue name (no ":"). @default "mailverdict-messages" */
+    name: text('expected 1-64 letters, digits, ".", "_" or "-"')
+      .regex(SAFE_NAME, 'expected 1-64 letters, digits, ".", "_" or "-"')
+      .default('mailverdict-messages'),
+    /** Most messages in one job. @default 200 */
+    batchMaxMessages: integer(1, 10_000).default(200),
+    /** Most bytes of header data in one job. @default 2 MiB (2097152) */
+    batchMaxBytes: integer(1024, 256 * MIB).default(2 * MIB),
+    /** Collectors stop fetching while more jobs than this wait (backpressure). @default 200 */
+    maxWaitingJobs: integer(1, 1_000_000).default(200),
+  }, message('expected a mapping'))
+  .strict();
+
+const workerSchema = z
+  .object({
+    /** Jobs one worker process handles at once. @default 2 */
+    concurrency: integer(1, 1000).default(2),
+  }, message('expected a mapping'))
+  .strict();
+
+const mailboxSchema = z
+  .preprocess(
+    // A plain string is the mailbox path: `mailboxes: [INBOX, Quarantine]`.
+    (v) => (typeof v === 'string' ? { path: v } : v),
+    z
+      .object({
+        /** Mailbox path as the server names it, e.g. `INBOX` or `Quarantine/Spam`. */
+        path: text('expected a mailbox path'),
+        /** Backfill only messages received on or after this date; overrides the account's `startDate`. */
+        startDate: date().optional(),
+      }, message('expected a mailbox path or a mapping with "path"'))
+      .strict(),
+  )
+  .describe(ENV_SCALAR);
+
+const afterCommitSchema = z
+  .object({
+    /**
+     * What to do to a message once it is indexed (and the watermark committed). Mailboxes are opened
+     * read-only unless this is not "none". @default "none"
+     */
+    action: oneOf(['none', 'seen', 'move', 'delete']).default('none'),
+    /** Target mailbox for action "move" (required then, not allowed otherwise). */
+    moveTo: text('expected a mailbox path').optional(),
+  }, message('expected a mapping'))
+  .strict();
+
+const accountSchema = z
+  .object({
+    /** Unique id of the account; used in Redis keys, job ids, metrics labels and documents. */
+    id: text('expected 1-64 letters, digits, ".", "_" or "-"').regex(SAFE_NAME, 'expected 1-64 letters, digits, ".", "_" or "-"'),
+    /** IMAP server host name or address. */
+    host: text('expected a host name'),
+    /** IMAP server port (usually 993 for implicit TLS, 143 for STARTTLS). */
+    port: integer(1, 65535),
+    /**
+     * "implicit" (TLS from the first byte, port 993), "starttls" (upgrade, port 143; fails if the server
+     * does not offer it) or "none" (cleartext: only to a loopback host, or with `allowInsecure: true`).
+     */
+    tls: oneOf(['implicit', 'starttls', 'none']),
+    /** Verify the server certificate. Set false only for testing. @default true */
+    verifyCertificate: boolean().default(true),
+    /** Allow `tls: "none"` to a non-loopback host (credentials in cleartext). @default false */
+    allowInsecure: boolean().default(false),
+    /** PEM file with the CA certificate(s) to trust (e.g. a private CA or a self-signed server). */
+    caFile: filePath().optional(),
+    /** Login name. */
+    user: text('expected a user name'),
+    /** Password (LOGIN/PLAIN). Secret: may be given as `passwordFile`. Exactly one of password/accessToken. */
+    password: text().optional(),
+    /** OAuth2 access token (XOAUTH2). Secret: may be given as `accessTokenFile`. */
+    accessToken: text().optional(),
+    /** UIDs fetched per FETCH command while backfilling. @default 500 */
+    batchSize: integer(1, 100_000).default(500),
+    /** Poll interval when the server has no IDLE or `useIdle` is false, in milliseconds. @default 30000 */
+    pollIntervalMs: integer(100, 86_400_000).default(30_000),
+    /** Wait for new mail with IDLE where the server supports it. @default true */
+    useIdle: boolean().default(true),
+    /** Backfill only messages received on or after this date (per-mailbox `startDate` overrides). */
+    startDate: date().optional(),
+    /** Post-commit mailbox action. @default { action: "none" } */
+    afterCommit: afterCommitSchema.default({}),
+    /** Mailboxes to read: paths or `{ path, startDate }`. */
+    mailboxes: list(mailboxSchema, 'expected a list of one or more mailboxes').describe(ENV_LIST),
+  }, message('expected a mapping'))
+  .strict()
+  .superRefine((account, ctx) => {
+    const noValue = { noValue: true };
+    if (account.password !== undefined && account.accessToken !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['accessToken'], message: 'expected either password or accessToken, not both', params: noValue });
+    }
+    if (account.password === undefined && account.accessToken === undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected password (or passwordFile) or accessToken (or accessTokenFile), got neither', params: noValue });
+    }
+    if (account.tls === 'none' && !account.allowInsecure && !isLoopback(account.host)) {
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: `expected "implicit" or "starttls": "none" sends the credentials in cleartext to ${account.host}; set allowInsecure: true to accept that`, params: noValue });
+    }
+    const { action, moveTo } = account.afterCommit;
+    if (action === 'move' && moveTo === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['afterCommit', 'moveTo'], message: 'expected a mailbox path because action is "move"', params: noValue });
+    }
+    if (action !== 'move' && moveTo !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['afterCommit', 'moveTo'], message: `expected no moveTo: it is used only with action "move" (action is "${action}")`, params: noValue });
+    }
+    const seen = new Set<string>();
+    account.mailboxes.forEach((mailbox, index) => {
+      if (seen.has(mailbox.path)) {
+        ctx.addIssue({ code: 'custom', path: ['mailboxes', index, 'path'], message: `expected each mailbox once, "${mailbox.path}" is listed twice`, params: noValue });
+      }
+      seen.add(mailbox.path);
+    });
+    if (action === 'move' && moveTo !== undefined && seen.has(moveTo)) {
+      ctx.addIssue({ code: 'custom', path: ['afterCommit', 'moveTo'], message: `expected a mailbox that is not read by this account ("${moveTo}" is in mailboxes)`, params: noValue });
+    }
+  })
+  .transform((account) => ({
+    ...account,
+    // Resolved here so the collector needs only the mailbox: its own date, else the account's.
+    mailboxes: account.mailboxes.map((mailbox) => {
+      const startDate = mailbox.startDate ?? account.startDate;
+      return startDate === undefined ? { path: mailbox.path } : { path: mailbox.path, startDate };
+    }),
+  }));
+
+const httpSchema = z
+  .object({
+    /** Address the /metrics and /health endpoint listens on. @default "127.0.0.1" */
+    host: text('expected a host name or address').default('127.0.0.1'),
+    /** Its port; 0 picks a free one. @default 9464 */
+    port: integer(0, 65535).default(9464),
+  }, message('expected a mapping'))
+  .strict();
+
+const logSchema = z
+  .object({
+    /** pino log level. @default "info" */
+    level: oneOf(LOG_LEVELS).default('info'),
+  }, message('expected a mapping'))
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Redis for the BullMQ queue, watermarks and mailbox locks. */
+    redis: redisSchema,
+    /** Elasticsearch the documents are indexed into. */
+    elasticsearch: elasticsearchSchema,
+    /** The queue between collectors and workers. */
+    queue: queueSchema.default({}),
+    /** Worker processes. */
+    worker: workerSchema.default({}),
+    /** IMAP accounts to collect from (at least one). */
+    accounts: z
+      .array(accountSchema, message('expected a list of one or more accounts'))
+      .min(1, 'expected a list of one or more accounts')
+      .superRefine((accounts, ctx) => {
+        const ids = new Set<string>();
+        accounts.forEach((account, index) => {
+          if (ids.has(account.id)) {
+            ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `expected a unique id, "${account.id}" is used twice`, params: { noValue: true } });
+          }
+          ids.add(account.id);
+        });
+      }),
+    /** The metrics and health HTTP endpoint every process serves. */
+    http: httpSchema.default({}),
+    /** Logging. */
+    log: logSchema.default({}),
+  }, message('expected a mapping'))
+  .strict();
+
+/** The validated configuration, with every default filled in. */
+export type Config = z.output<typeof configSchema>;
+/** What a config file (after `*File` secrets and env overrides are applied) may contain. */
+export type ConfigInput = z.input<typeof configSchema>;
+export type AccountConfig = Config['accounts'][number];
+export type MailboxConfig = AccountConfig['mailboxes'][number];
+export type RedisConfig = Config['redis'];
+export type ElasticsearchConfig = Config['elasticsearch'];
+export type QueueConfig = Config['queue'];
