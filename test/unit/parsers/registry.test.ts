@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitHeaderBlock } from '../../../src/headers/split-header-block.js';
 import { detectParsers, PARSERS, runParsers } from '../../../src/parsers/registry.js';
@@ -19,6 +20,23 @@ describe('registry', () => {
     const ids = PARSERS.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining(['kaspersky', 'imail', 'ctch', 'exchange', 'authres']));
+  });
+
+  it('registers every VendorParser exported by a src/parsers/*.ts file', async () => {
+    const dir = new URL('../../../src/parsers/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'registry.ts' && f !== 'types.ts');
+    const missing: string[] = [];
+    for (const file of files) {
+      const mod = (await import(new URL(file, dir).href)) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(mod)) {
+        const p = value as Partial<VendorParser> | null;
+        if (p !== null && typeof p === 'object' && typeof p.parse === 'function' && Array.isArray(p.headerNames)) {
+          if (!PARSERS.includes(p as VendorParser)) missing.push(`${file}:${name}`);
+        }
+      }
+    }
+    expect(files.length).toBeGreaterThan(4);
+    expect(missing).toEqual([]);
   });
 
   it('detects by exact name and by prefix, case-insensitively, never from values', () => {
