@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseFetched, parseMessage } from '../../src/parse-message.js';
+import { readMessage } from '../../src/headers/read-message.js';
 import { startCollector, type Collector } from '../../src/collector/collector.js';
 import { Watermark } from '../../src/collector/watermark.js';
 import { startWorker, type RunningWorker } from '../../src/pipeline/worker.js';
@@ -41,6 +43,25 @@ describe('pipeline: IMAP → BullMQ → Elasticsearch (real servers)', () => {
     const wm = await waitFor('watermark', () => watermarkOf(h!).read(), (s) => s?.committed === Math.max(...uids));
     expect(wm?.committed).toBe(Math.max(...uids));
     expect(await h.deadLetterCount()).toBe(0);
+    // Headers-only fetch gives the same verdicts as parsing the whole file (MIME part headers included).
+    const byId = new Map(fixtures.map((f) => [f.id, parseMessage(f.raw, { source: { kind: 'file' } }).document.mailverdict]));
+    await h.es.indices.refresh({ index: `${h.indexPrefix}-*` });
+    const docs = await h.es.search<{ mailverdict: Record<string, unknown> }>({ index: `${h.indexPrefix}-*,-${h.indexPrefix}-deadletter`, size: 1000 });
+    let withParts = 0;
+    for (const hit of docs.hits.hits) {
+      const want = byId.get(hit._id ?? '');
+      const got = hit._source?.mailverdict;
+      expect({ av: got?.['av'], spam: got?.['spam'], scan: got?.['scan'], gateways: got?.['gateways'] })
+        .toEqual(JSON.parse(JSON.stringify({ av: want?.av, spam: want?.spam, scan: want?.scan, gateways: want?.gateways })));
+      expect(got?.['source']).toMatchObject({ kind: 'imap', account: 'alice', mailbox: h.mailbox });
+    }
+    // …and some fixtures' verdicts really depend on the part headers (so the test above covers them).
+    for (const f of fixtures) {
+      const { headerBytes } = readMessage(f.raw);
+      const headerOnly = parseFetched(headerBytes, [], { source: { kind: 'file' } }).document.mailverdict;
+      if (JSON.stringify(headerOnly.av) !== JSON.stringify(byId.get(f.id)?.av)) withParts++;
+    }
+    expect(withParts).toBeGreaterThan(0);
     expect(await h.flags()).toEqual(flagsBefore); // EXAMINE + BODY.PEEK: nothing marked seen
 
     const statuses = await c1.statuses();
