@@ -3,6 +3,7 @@
 // unknown keys are rejected. Cross-field rules live in the `superRefine` blocks next to their fields.
 // Every message is an "expected …" phrase; format-issues.ts prefixes the key path and the value seen.
 import { z } from 'zod';
+import { alertConfigSchema } from '../alerts/alert-config.js';
 
 const MIB = 1024 * 1024;
 
@@ -300,6 +301,19 @@ const httpSchema = z
   }, message('expected a mapping'))
   .strict();
 
+const kibanaSchema = z
+  .object({
+    /** Kibana base URL for `mailverdict setup --kibana` (saved objects, alerting rules) and `config check`. */
+    url: urlWithScheme(['http', 'https']),
+    /** Kibana/Elasticsearch API key (encoded form); or username + password. */
+    apiKey: text().optional(),
+    username: text().optional(),
+    password: text().optional(),
+    /** Kibana space to import into; the default space when absent. */
+    space: text().optional(),
+  }, message('expected a mapping'))
+  .strict();
+
 const logSchema = z
   .object({
     /** pino log level. @default "info" */
@@ -334,6 +348,10 @@ export const configSchema = z
     http: httpSchema.default({}),
     /** Logging. */
     log: logSchema.default({}),
+    /** Spike and silent-collector alerting (src/alerts/alert-config.ts); the defaults ship sensible rules. */
+    alerts: alertConfigSchema.default({}),
+    /** Kibana, when dashboards and rules should be installed there. */
+    kibana: kibanaSchema.optional(),
   }, message('expected a mapping'))
   .strict();
 
