@@ -1,0 +1,106 @@
+// `mailverdict config check` against the real services: everything fine, then a wrong IMAP password and an
+// unreachable Elasticsearch, each reported as a failure with its reason and a non-zero exit.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import type { CommandIo } from '../../src/commands/command.js';
+import { configCommand } from '../../src/commands/config-check.js';
+import { serviceSettings, uniqueName } from '../support/services.js';
+
+const s = serviceSettings();
+const user = s.imapUsers[0]!;
+const dir = mkdtempSync(join(tmpdir(), 'mv-config-check-'));
+const mailbox = uniqueName('it-check');
+const prefix = uniqueName('it-check').toLowerCase();
+
+function configFile(name: string, overrides: { esUrl?: string; password?: string; mailboxes?: string[] } = {}): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, [
+    `redis: { url: "${s.redisUrl}", keyPrefix: "${prefix}" }`,
+    `elasticsearch: { nodes: ["${overrides.esUrl ?? s.esUrl}"], indexPrefix: "${prefix}" }`,
+    'accounts:',
+    '  - id: quarantine',
+    `    host: ${s.imapHost}`,
+    `    port: ${s.imapPort}`,
+    '    tls: none',
+    `    user: ${user.user}`,
+    `    password: ${JSON.stringify(overrides.password ?? user.pass)}`,
+    `    mailboxes: ${JSON.stringify(overrides.mailboxes ?? [mailbox])}`,
+    '',
+  ].join('\n'));
+  return file;
+}
+
+async function check(file: string): Promise<{ code: number; lines: string[] }> {
+  let out = '';
+  const io: CommandIo = {
+    stdout: { write: (t) => { out += t; } },
+    stderr: { write: (t) => { out += t; } },
+    stdin: () => (async function* () { /* none */ })(),
+    env: {},
+  };
+  const code = await main(['config', 'check', '--config', file, '--timeout-ms', '5000'], io, [configCommand]);
+  return { code, lines: out.trimEnd().split('\n') };
+}
+
+const line = (lines: string[], status: string, name: string): string | undefined =>
+  lines.find((l) => l.startsWith(status) && l.slice(6).startsWith(name));
+
+describe('mailverdict config check (real Redis, Elasticsearch, Dovecot)', () => {
+  beforeAll(async () => {
+    const client = new ImapFlow({ host: s.imapHost, port: s.imapPort, secure: false, doSTARTTLS: false, auth: { user: user.user, pass: user.pass }, logger: false });
+    await client.connect();
+    await client.mailboxCreate(mailbox);
+    await client.logout();
+  });
+
+  afterAll(async () => {
+    const client = new ImapFlow({ host: s.imapHost, port: s.imapPort, secure: false, doSTARTTLS: false, auth: { user: user.user, pass: user.pass }, logger: false });
+    await client.connect();
+    await client.mailboxDelete(mailbox).catch(() => undefined);
+    await client.logout();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes with a good configuration: one ok line per connection and mailbox, exit 0', async () => {
+    const { code, lines } = await check(configFile('good'));
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
+    expect(code).toBe(0);
+    expect(line(lines, 'ok', 'config')).toBeDefined();
+    expect(line(lines, 'ok', 'redis')).toContain(s.redisUrl);
+    expect(line(lines, 'ok', 'elasticsearch')).toContain(s.esUrl);
+    expect(line(lines, 'ok', 'imap quarantine ')).toContain('login');
+    expect(line(lines, 'ok', 'imap quarantine mailbox')).toContain(`"${mailbox}" exists, 0 messages`);
+    // The unique index prefix has no templates yet: a warning, not a failure.
+    expect(line(lines, 'warn', 'elasticsearch')).toContain('mailverdict setup');
+  });
+
+  it('fails on a wrong IMAP password, saying the login failed', async () => {
+    const { code, lines } = await check(configFile('bad-password', { password: 'not-the-password' }));
+    expect(code).toBe(1);
+    expect(line(lines, 'FAIL', 'imap quarantine')).toMatch(/login failed for quarantine: wrong user name or password/);
+    expect(line(lines, 'ok', 'elasticsearch')).toBeDefined();
+  });
+
+  it('fails on an unreachable Elasticsearch, saying the connection was refused', async () => {
+    const { code, lines } = await check(configFile('no-es', { esUrl: 'http://127.0.0.1:1' }));
+    expect(code).toBe(1);
+    expect(line(lines, 'FAIL', 'elasticsearch')).toMatch(/http:\/\/127\.0\.0\.1:1: cannot connect: .*ECONNREFUSED/);
+    expect(line(lines, 'ok', 'imap quarantine ')).toBeDefined();
+  });
+
+  it('fails on a missing mailbox and on an invalid configuration, naming them', async () => {
+    const missing = await check(configFile('missing-box', { mailboxes: [mailbox, 'No/Such/Box'] }));
+    expect(missing.code).toBe(1);
+    expect(line(missing.lines, 'FAIL', 'imap quarantine mailbox')).toContain('"No/Such/Box" does not exist');
+    const file = join(dir, 'invalid.yaml');
+    writeFileSync(file, 'redis: { url: "http://nope" }\nelasticsearch: { nodes: [] }\n');
+    const invalid = await check(file);
+    expect(invalid.code).toBe(1);
+    expect(invalid.lines.filter((l) => l.startsWith('FAIL  config')).length).toBeGreaterThanOrEqual(2);
+    expect(invalid.lines.join('\n')).toContain('redis.url');
+  });
+});
