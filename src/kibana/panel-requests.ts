@@ -32,6 +32,18 @@ export interface PanelRequestOptions {
 
 const RECORDS = '___records___';
 
+const INTERVALS: [string, number][] = [
+  ['1m', 60e3], ['5m', 300e3], ['10m', 600e3], ['30m', 1800e3], ['1h', 3600e3], ['3h', 10800e3], ['12h', 43200e3],
+  ['1d', 86400e3], ['7d', 604800e3], ['30d', 2592000e3], ['365d', 31536000e3],
+];
+
+/** The smallest of Kibana's usual intervals that gives at most ~100 buckets (absolute ISO times only). */
+export function autoInterval(range: { from: string; to: string }): string {
+  const span = Date.parse(range.to) - Date.parse(range.from);
+  if (!Number.isFinite(span) || span <= 0) return '1h';
+  return (INTERVALS.find(([, ms]) => span / ms <= 100) ?? INTERVALS[INTERVALS.length - 1] ?? ['365d'])[0];
+}
+
 function queryClause(q: { language: string; query: string }, where: string): Record<string, unknown> | undefined {
   if (q.query.trim() === '') return undefined;
   if (q.language !== 'lucene') throw new Error(`${where}: only Lucene queries are checked, got ${q.language} "${q.query}"`);
@@ -58,8 +70,8 @@ function bucketAgg(id: string, c: LensColumn, where: string, options: PanelReque
     case 'date_histogram':
       if (field === undefined) throw new Error(`${where}: ${id} has no field`);
       fields.add(field);
-      // Kibana picks the interval for the time range ("auto"); auto_date_histogram is the same idea.
-      return { auto_date_histogram: { field, buckets: 50 } };
+      // "auto": Kibana picks an interval that gives about 100 buckets over the time range; so do we.
+      return { date_histogram: { field, fixed_interval: autoInterval(options.timeRange), min_doc_count: 1 } };
     case 'terms': {
       if (field === undefined) throw new Error(`${where}: ${id} has no field`);
       fields.add(field);
