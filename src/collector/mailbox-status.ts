@@ -34,7 +34,9 @@ export async function writeMailboxStatus(redis: Redis, prefix: string, ref: Mail
   const fields: Record<string, string> = { account: ref.account, mailbox: ref.mailbox };
   for (const [k, v] of Object.entries(update)) if (v !== undefined) fields[k] = String(v);
   const key = mailboxKeys(prefix, ref).state;
+  // Two commands: the index is another Redis Cluster slot.
   await redis.hset(key, fields);
+  await redis.sadd(mailboxIndexKey(prefix), key);
 }
 
 const NUMERIC = ['uidvalidity', 'committed', 'postCommitted', 'lastSeenUid', 'backlog'] as const;
