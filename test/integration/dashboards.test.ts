@@ -5,7 +5,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NDJSON_PATH } from '../../dashboards/generate.js';
+import { defaultAlertConfig } from '../../src/alerts/alert-config.js';
 import { AlertStore } from '../../src/alerts/alert-store.js';
+import { buildKibanaRules } from '../../src/kibana/alert-rules.js';
 import { allPanelRequests, responseProblems, type PanelRequest, type PanelRequestOptions } from '../../src/kibana/panel-requests.js';
 import { parseNdjson } from '../../src/kibana/saved-objects.js';
 import { parseMessage } from '../../src/parse-message.js';
@@ -108,6 +110,18 @@ describe('dashboard panels on fixture data (real Elasticsearch)', () => {
     const hits = await client.search({ index: table.index, ...table.body });
     const statuses = hits.hits.hits.map((h) => (h.fields as Record<string, string[]>)['mailverdict.scan.status']?.[0]);
     expect(new Set(statuses)).toEqual(new Set(['timeout', 'fallback', 'error']));
+  });
+
+  it('the Kibana .es-query rule query, grouped like Kibana groups it, finds the incomplete scans per gateway', async () => {
+    const [rule] = buildKibanaRules(defaultAlertConfig(), prefix);
+    if (rule === undefined) throw new Error('no rule');
+    const p = rule.params as { index: string[]; esQuery: string; termField: string; termSize: number };
+    const response = await client.search({
+      index: p.index, ...(JSON.parse(p.esQuery) as object), size: 0,
+      aggs: { groupAgg: { terms: { field: p.termField, size: p.termSize } } },
+    });
+    const buckets = (response.aggregations as { groupAgg: { buckets: { key: string; doc_count: number }[] } }).groupAgg.buckets;
+    expect(buckets.map((b) => b.key)).toContain('ksmg');
   });
 
   it('a renamed field makes its panels come back empty against the real data', async () => {
