@@ -5,6 +5,7 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
+import { proofpointParser } from './proofpoint.js';
 import { exchangeOnlineParser } from './exchange-online.js';
 import { rspamdParser } from './rspamd.js';
 import { clamavParser } from './clamav.js';
@@ -22,6 +23,7 @@ export const PARSERS: readonly VendorParser[] = [
   spamassassinParser,
   clamavParser,
   rspamdParser,
+  proofpointParser,
 ];
 
 /** Prefixes are grouped by their first KEY_CHARS characters: one slice and one map lookup per name. */
