@@ -5,6 +5,7 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
+import { barracudaParser } from './barracuda.js';
 import { proofpointParser } from './proofpoint.js';
 import { exchangeOnlineParser } from './exchange-online.js';
 import { rspamdParser } from './rspamd.js';
@@ -24,6 +25,7 @@ export const PARSERS: readonly VendorParser[] = [
   clamavParser,
   rspamdParser,
   proofpointParser,
+  barracudaParser,
 ];
 
 /** Prefixes are grouped by their first KEY_CHARS characters: one slice and one map lookup per name. */
