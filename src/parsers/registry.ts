@@ -5,6 +5,7 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
+import { ironportParser } from './ironport.js';
 import { trendMicroParser } from './trend-micro.js';
 import { barracudaParser } from './barracuda.js';
 import { proofpointParser } from './proofpoint.js';
@@ -28,6 +29,7 @@ export const PARSERS: readonly VendorParser[] = [
   proofpointParser,
   barracudaParser,
   trendMicroParser,
+  ironportParser,
 ];
 
 /** Prefixes are grouped by their first KEY_CHARS characters: one slice and one map lookup per name. */

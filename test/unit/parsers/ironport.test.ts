@@ -1,0 +1,4 @@
+import { ironportParser } from '../../../src/parsers/ironport.js';
+import { describeParser } from './describe-parser.js';
+
+describeParser(ironportParser, 'test/fixtures/ironport');
