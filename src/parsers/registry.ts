@@ -5,6 +5,7 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
+import { sophosParser } from './sophos.js';
 import { mimecastParser } from './mimecast.js';
 import { ironportParser } from './ironport.js';
 import { trendMicroParser } from './trend-micro.js';
@@ -32,6 +33,7 @@ export const PARSERS: readonly VendorParser[] = [
   trendMicroParser,
   ironportParser,
   mimecastParser,
+  sophosParser,
 ];
 
 /** Prefixes are grouped by their first KEY_CHARS characters: one slice and one map lookup per name. */
