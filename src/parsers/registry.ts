@@ -5,6 +5,7 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
+import { fortinetParser } from './fortinet.js';
 import { sophosParser } from './sophos.js';
 import { mimecastParser } from './mimecast.js';
 import { ironportParser } from './ironport.js';
@@ -34,6 +35,7 @@ export const PARSERS: readonly VendorParser[] = [
   ironportParser,
   mimecastParser,
   sophosParser,
+  fortinetParser,
 ];
 
 /** Prefixes are grouped by their first KEY_CHARS characters: one slice and one map lookup per name. */
