@@ -33,5 +33,6 @@ export type ActionType = (typeof ACTION_TYPES)[number];
 export const SPAM_SCALES = [
   'kaspersky_rate_0_100', 'sa_points', 'rspamd_points', 'barracuda_points', 'scl_-1_9', 'bcl_0_9', 'probability_0_1',
   'percent_0_100', 'trend_points', 'proofpoint_0_100', 'mimecast', 'ctch_score', 'imail_probability',
+  'declude_weight',
 ] as const;
 export type SpamScale = (typeof SPAM_SCALES)[number];

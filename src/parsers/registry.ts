@@ -5,6 +5,7 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
+import { decludeParser } from './declude.js';
 import { fortinetParser } from './fortinet.js';
 import { sophosParser } from './sophos.js';
 import { mimecastParser } from './mimecast.js';
@@ -36,6 +37,7 @@ export const PARSERS: readonly VendorParser[] = [
   mimecastParser,
   sophosParser,
   fortinetParser,
+  decludeParser,
 ];
 
 /** Prefixes are grouped by their first KEY_CHARS characters: one slice and one map lookup per name. */
