@@ -5,6 +5,7 @@ import { commtouchParser } from './commtouch.js';
 import { exchangeSclParser } from './exchange-scl.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
+import { presenceParser } from './presence.js';
 import { decludeParser } from './declude.js';
 import { fortinetParser } from './fortinet.js';
 import { sophosParser } from './sophos.js';
@@ -38,6 +39,7 @@ export const PARSERS: readonly VendorParser[] = [
   sophosParser,
   fortinetParser,
   decludeParser,
+  presenceParser,
 ];
 
 /** Prefixes are grouped by their first KEY_CHARS characters: one slice and one map lookup per name. */
