@@ -126,4 +126,20 @@ describe('pipeline faults (real servers)', () => {
     expect(await h.indexedIds()).toEqual(expectedIds);
     expect(await h.deadLetterCount()).toBe(0);
   });
+
+  it('UIDVALIDITY change while the collector is connected: it reconnects and re-reads, no duplicates', async () => {
+    // Dovecot announces nothing to an IDLE session when its mailbox is deleted; the next command (the
+    // pollIntervalMs safety poll) gets the connection closed, and the reconnect sees the new UIDVALIDITY.
+    h = await createHarness('uidvlive', { pollIntervalMs: 2_000 });
+    await h.append(fixtures.slice(0, 10).map((f) => f.raw));
+    await collector(h);
+    await worker(h);
+    const before = await waitFor('first pass', () => watermarkOf(h!).read(), (x) => x?.committed === 10);
+    await h.admin.mailboxDelete(h.mailbox);
+    await h.admin.mailboxCreate(h.mailbox);
+    const uids2 = await h.append(fixtures.map((f) => f.raw));
+    await waitFor('new watermark', () => watermarkOf(h!).read(),
+      (x) => x !== undefined && x.uidvalidity !== before?.uidvalidity && x.committed === Math.max(...uids2), 60_000);
+    expect(await h.indexedIds()).toEqual(expectedIds);
+  });
 });
