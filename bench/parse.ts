@@ -1,49 +1,53 @@
-// Parse bench: header blocks per second for (a) mailverdict's full parse to a document (parseMessage:
-// split, unfold, decode, every vendor parser, document, _id), (b) a bare line split of the same bytes
-// (the ceiling: decode and split on newlines, nothing else) and (c) mailparser's simpleParser (what one
-// would otherwise write), in one run on a corpus generated from the fixtures.
+// Parse bench: header blocks per second for
+//  (a) mailverdict's full parse to a document: parseMessage(block) = find the header end, split, unfold,
+//      decode, detect and run every vendor parser, build the document, compute the sha256 `_id`;
+//  (b) the bare line split of the same bytes, the ceiling: `buf.toString('utf8').split('\n').length`, i.e.
+//      decode the bytes to a JS string and split it into lines — no names, no unfolding, nothing else;
+//  (c) mailparser's simpleParser on the same bytes (what one would otherwise write);
+// plus diagnostic stages (splitHeaderBlock alone, parseFetched = the IMAP collector's entry point).
+// Two corpora (bench/corpus.ts): 'realistic' (~4.4–5 KB blocks with transport headers, the headline) and
+// 'small' (the fixture blocks alone, ~690 B). Every contender is measured in interleaved rounds (a burst of
+// load from other processes on the two shared cores hits them alike); the median round is reported.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { splitHeaderBlock } from '../src/headers/split-header-block.js';
-import { parseMessage } from '../src/parse-message.js';
-import { buildCorpus, REPO_ROOT } from './corpus.js';
+import { parseFetched, parseMessage } from '../src/parse-message.js';
+import { buildCorpus, REPO_ROOT, type CorpusKind } from './corpus.js';
 import { rate, rateAsync } from './measure.js';
 
 const CORPUS_SIZE = 5000;
+const ROUNDS = 5;
 const TARGET_VS_BARE = 0.4;
 const TARGET_VS_SIMPLEPARSER = 20;
+const NO_PARTS: readonly { path: string; raw: Uint8Array }[] = [];
 
-export async function runParseBench(): Promise<void> {
-  const corpus = buildCorpus(CORPUS_SIZE);
+async function benchCorpus(kind: CorpusKind) {
+  const corpus = buildCorpus(CORPUS_SIZE, kind);
   const blocks = corpus.blocks;
   const context = { source: { kind: 'file' as const, path: 'bench.eml' }, now: new Date('2026-06-01T00:00:00Z') };
 
-  // Interleaved rounds so a burst of load from other processes (two shared cores) hits every contender alike.
-  const bareRates: number[] = [];
-  const parserRates: number[] = [];
-  const splitRates: number[] = [];
-  const simpleRates: number[] = [];
-  for (let round = 0; round < 5; round++) {
-    bareRates.push(rate(blocks, (b) => b.toString('utf8').split('\n').length, 1));
-    parserRates.push(rate(blocks, (b) => parseMessage(b, context).id, 1));
-    splitRates.push(rate(blocks, (b) => splitHeaderBlock(b).fields.length, 1));
-    simpleRates.push(await rateAsync(blocks, (b) => simpleParser(b), 800));
+  const rounds = { bare: [] as number[], parser: [] as number[], fetched: [] as number[], split: [] as number[], simple: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    rounds.bare.push(rate(blocks, (b) => b.toString('utf8').split('\n').length, 1));
+    rounds.parser.push(rate(blocks, (b) => parseMessage(b, context).id, 1));
+    rounds.fetched.push(rate(blocks, (b) => parseFetched(b, NO_PARTS, context).id, 1));
+    rounds.split.push(rate(blocks, (b) => splitHeaderBlock(b).fields.length, 1));
+    rounds.simple.push(await rateAsync(blocks, (b) => simpleParser(b), 800));
   }
-  const bare = median(bareRates);
-  const parser = median(parserRates);
-  const split = median(splitRates);
-  const simple = median(simpleRates);
-
-  const result = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: cpus().length,
+  const bare = median(rounds.bare);
+  const parser = median(rounds.parser);
+  const fetched = median(rounds.fetched);
+  const split = median(rounds.split);
+  const simple = median(rounds.simple);
+  return {
     corpus: {
+      kind,
       header_blocks: blocks.length,
       distinct_fixtures: corpus.fixtures,
       avg_block_bytes: Math.round(corpus.bytes / blocks.length),
+      built: corpus.built,
     },
     blocks_per_second: {
       parser: Math.round(parser),
@@ -54,19 +58,49 @@ export async function runParseBench(): Promise<void> {
       parser_vs_bare: round(parser / bare, 3),
       parser_vs_simpleparser: round(parser / simple, 2),
     },
-    targets: { parser_vs_bare: TARGET_VS_BARE, parser_vs_simpleparser: TARGET_VS_SIMPLEPARSER },
     met: { parser_vs_bare: parser / bare >= TARGET_VS_BARE, parser_vs_simpleparser: parser / simple >= TARGET_VS_SIMPLEPARSER },
-    /** Diagnostic: the header-splitting stage alone (split, unfold, decode; no parsers, no document, no _id). */
-    stages: { split_header_block_per_second: Math.round(split), split_vs_bare: round(split / bare, 3) },
+    /** Diagnostics: the split stage alone (no parsers, no document, no _id) and the IMAP entry point. */
+    stages: {
+      split_header_block_per_second: Math.round(split),
+      split_vs_bare: round(split / bare, 3),
+      parse_fetched_per_second: Math.round(fetched),
+      parse_fetched_vs_bare: round(fetched / bare, 3),
+    },
+    rounds_blocks_per_second: Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, v.map((x) => Math.round(x))])),
+  };
+}
+
+export async function runParseBench(): Promise<void> {
+  const loadStart = loadavg().map((x) => round(x, 2));
+  const realistic = await benchCorpus('realistic');
+  const small = await benchCorpus('small');
+  const loadEnd = loadavg().map((x) => round(x, 2));
+
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    load_average_1_5_15: { start: loadStart, end: loadEnd },
+    method: `median of ${ROUNDS} interleaved rounds per contender (≥400 ms each; simpleParser 800 ms, sequential awaits)`,
+    bare_line_split: "buf.toString('utf8').split('\\n').length on the same header block bytes",
+    targets: { parser_vs_bare: TARGET_VS_BARE, parser_vs_simpleparser: TARGET_VS_SIMPLEPARSER },
+    /** Headline: realistic ~4.4–5 KB quarantine header blocks. */
+    realistic,
+    /** The fixture blocks alone (~690 B), the corpus used before; reported so nothing is hidden. */
+    small,
   };
 
-  console.log(`parse bench: ${blocks.length} header blocks from ${corpus.fixtures} fixtures, avg ${result.corpus.avg_block_bytes} B`);
-  console.table({
-    'mailverdict parseMessage (full)': { 'blocks/s': result.blocks_per_second.parser, 'parser ratio': '', target: '' },
-    'bare line split (ceiling)': { 'blocks/s': result.blocks_per_second.bare_line_split, 'parser ratio': result.ratios.parser_vs_bare, target: `≥ ${TARGET_VS_BARE}` },
-    'mailparser simpleParser': { 'blocks/s': result.blocks_per_second.mailparser_simpleparser, 'parser ratio': result.ratios.parser_vs_simpleparser, target: `≥ ${TARGET_VS_SIMPLEPARSER}` },
-    '(stage) splitHeaderBlock only': { 'blocks/s': result.stages.split_header_block_per_second, 'parser ratio': '', target: '' },
-  });
+  for (const r of [realistic, small]) {
+    console.log(`\nparse bench [${r.corpus.kind}]: ${r.corpus.header_blocks} header blocks from ${r.corpus.distinct_fixtures} fixtures, avg ${r.corpus.avg_block_bytes} B`);
+    console.table({
+      'mailverdict parseMessage (full)': { 'blocks/s': r.blocks_per_second.parser, 'parser ratio': '', target: '' },
+      'bare line split (ceiling)': { 'blocks/s': r.blocks_per_second.bare_line_split, 'parser ratio': r.ratios.parser_vs_bare, target: `≥ ${TARGET_VS_BARE}` },
+      'mailparser simpleParser': { 'blocks/s': r.blocks_per_second.mailparser_simpleparser, 'parser ratio': r.ratios.parser_vs_simpleparser, target: `≥ ${TARGET_VS_SIMPLEPARSER}` },
+      '(stage) parseFetched (full)': { 'blocks/s': r.stages.parse_fetched_per_second, 'parser ratio': '', target: '' },
+      '(stage) splitHeaderBlock only': { 'blocks/s': r.stages.split_header_block_per_second, 'parser ratio': '', target: '' },
+    });
+  }
+  console.log(`load average start ${loadStart.join(' ')}, end ${loadEnd.join(' ')}`);
   const dir = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'parse.json'), `${JSON.stringify(result, null, 2)}\n`);
