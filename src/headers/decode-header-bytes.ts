@@ -1,4 +1,4 @@
-import { Buffer, isUtf8 } from 'node:buffer';
+import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 
 /** A Buffer view on the same memory (no copy). */
 export function asBuffer(bytes: Uint8Array): Buffer {
@@ -6,12 +6,14 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 }
 
 /**
- * Header bytes → text. UTF-8 when the bytes are valid UTF-8 (the common case, one native check);
+ * Header bytes → text. ASCII (the common case) with the cheapest native decode; UTF-8 when the bytes
+ * are valid UTF-8;
  * otherwise line by line, so one line of raw 8-bit latin1 does not garble its valid UTF-8 neighbours.
  * LF never occurs inside a UTF-8 sequence, so splitting on it is safe.
  */
 export function decodeHeaderBytes(bytes: Uint8Array): string {
   const buf = asBuffer(bytes);
+  if (isAscii(buf)) return buf.toString('latin1'); // same text as utf8 for ASCII, about twice as fast
   if (isUtf8(buf)) return buf.toString('utf8');
   const pieces: string[] = [];
   const len = buf.length;

@@ -39,9 +39,9 @@ export const DEFAULT_HEADER_LIMITS: Readonly<HeaderLimits> = Object.freeze({
 });
 
 /** Defaults overlaid with the given values; non-positive or non-finite values fall back to the default. */
-export function resolveLimits(partial?: Partial<HeaderLimits>): HeaderLimits {
+export function resolveLimits(partial?: Partial<HeaderLimits>): Readonly<HeaderLimits> {
+  if (partial === undefined) return DEFAULT_HEADER_LIMITS; // frozen: no copy per message
   const out: HeaderLimits = { ...DEFAULT_HEADER_LIMITS };
-  if (partial === undefined) return out;
   for (const key of Object.keys(out) as (keyof HeaderLimits)[]) {
     const value = partial[key];
     if (typeof value === 'number' && Number.isFinite(value) && value > 0) out[key] = Math.floor(value);

@@ -5,8 +5,10 @@ import type { HeaderField } from './types.js';
 
 /** Longest field name we look for a colon in; RFC 5322 names are short, a longer run is not a header. */
 const MAX_NAME_CHARS = 256;
-/** Fields whose value must stay literal (boundary and other parameters are not RFC 2047 text). */
-const NO_DECODE = new Set(['content-type']);
+/** The one field whose value must stay literal (boundary and other parameters are not RFC 2047 text). */
+const NO_DECODE = 'content-type';
+/** Distinct field names remembered with their lowercase form; hostile input cannot grow it past this. */
+const MAX_CACHED_NAMES = 4096;
 
 /** Collects warnings once per code, so hostile input cannot grow the list without bound. */
 export class WarningSink {
@@ -25,12 +27,26 @@ export class WarningSink {
   }
 }
 
+export interface ParseSectionOptions {
+  /**
+   * Values are unfolded and decoded on first read (message headers: most values — DKIM signatures,
+   * ARC seals, lower Received hops — are never read). Default false: plain objects, as for MIME parts.
+   */
+  lazy?: boolean;
+}
+
 /**
  * Splits one header section (message or MIME part) into fields: stops at the first empty line,
  * unfolds continuation lines (a fold becomes one space), decodes encoded words, lowercases keys.
  * Accepts LF, CRLF and bare CR line ends; lines without a colon are skipped with a warning.
+ * One pass over the text finds line ends and names; values are cut out only when built or read.
  */
-export function parseHeaderSection(raw: Uint8Array | string, limits: HeaderLimits, warnings: WarningSink): HeaderField[] {
+export function parseHeaderSection(
+  raw: Uint8Array | string,
+  limits: HeaderLimits,
+  warnings: WarningSink,
+  options?: ParseSectionOptions,
+): HeaderField[] {
   let text: string;
   if (typeof raw === 'string') {
     text = raw.length > limits.maxHeaderBytes ? cutAtLine(raw, limits.maxHeaderBytes, warnings) : raw;
@@ -45,8 +61,18 @@ export function parseHeaderSection(raw: Uint8Array | string, limits: HeaderLimit
     text = decodeHeaderBytes(bytes);
   }
   // Bare CR line ends are rare; normalise only then, so CRLF and LF input pay nothing extra.
-  if (text.indexOf('\r') !== -1 && /\r(?!\n)/.test(text)) text = text.replace(/\r\n?/g, '\n');
-  return splitText(text, limits, warnings);
+  if (hasBareCr(text)) text = text.replace(/\r\n?/g, '\n');
+  return splitText(text, limits, warnings, options?.lazy === true);
+}
+
+/** A CR not followed by LF: one native search per CR (so per line in CRLF text, none in LF text). */
+function hasBareCr(text: string): boolean {
+  let cr = text.indexOf('\r');
+  while (cr !== -1) {
+    if (text.charCodeAt(cr + 1) !== 10) return true;
+    cr = text.indexOf('\r', cr + 2);
+  }
+  return false;
 }
 
 function cutAtLine(text: string, max: number, warnings: WarningSink): string {
@@ -55,31 +81,117 @@ function cutAtLine(text: string, max: number, warnings: WarningSink): string {
   return text.slice(0, nl > 0 ? nl + 1 : max);
 }
 
-/** One unfolded, decoded field; a fold (line break + indentation) becomes one space. */
-function makeField(name: string, first: string, more: string[] | undefined, index: number, maxLine: number, warnings: WarningSink): HeaderField {
-  let value = first.trim();
-  if (more !== undefined) {
-    for (const piece of more) {
-      const p = piece.trim();
-      if (p.length > 0) value = value.length > 0 ? value + ' ' + p : p;
+const lowerNames = new Map<string, string>();
+
+/** Lowercased name, remembered: the same few hundred names recur in every message. */
+function lowerName(name: string): string {
+  const known = lowerNames.get(name);
+  if (known !== undefined) return known;
+  const key = name.toLowerCase();
+  if (lowerNames.size < MAX_CACHED_NAMES) lowerNames.set(name, key);
+  return key;
+}
+
+/** Where one field sits in its section's text (offsets into that text). */
+interface Span {
+  /** Right after the colon. */
+  start: number;
+  /** End of the first line (CR excluded, cut at maxLine). */
+  firstEnd: number;
+  /** Start of the first continuation line; -1 when the field is not folded. */
+  contStart: number;
+  /** End of the last line of the field (CR excluded, cut at maxLine). */
+  lastEnd: number;
+}
+
+/**
+ * The unfolded, decoded value: each line trimmed, empty continuation lines dropped, pieces joined
+ * with one space. `lastEnd - start <= maxLine` guarantees the joined value needs no cut (every
+ * separator replaces at least a line break), so a lazy value can never owe a warning.
+ */
+function buildValue(text: string, key: string, s: Span, maxLine: number, warnings: WarningSink | undefined): string {
+  let value = text.slice(s.start, s.firstEnd).trim();
+  if (s.contStart !== -1) {
+    const n = text.length;
+    let p = s.contStart;
+    while (p < s.lastEnd) {
+      let nl = text.indexOf('\n', p);
+      if (nl === -1) nl = n;
+      let e = nl;
+      if (e > p && text.charCodeAt(e - 1) === 13) e--;
+      if (e - p > maxLine) e = p + maxLine;
+      const piece = text.slice(p, e).trim();
+      if (piece.length > 0) value = value.length > 0 ? value + ' ' + piece : piece;
+      p = nl + 1;
     }
   }
   if (value.length > maxLine) {
     value = value.slice(0, maxLine);
-    warnings.add('cap:max_line_bytes');
+    warnings?.add('cap:max_line_bytes');
   }
-  const key = name.toLowerCase();
-  if (!NO_DECODE.has(key)) value = decodeEncodedWords(value);
-  return { key, originalKey: name, value, index };
+  return key === NO_DECODE ? value : decodeEncodedWords(value);
 }
 
-function splitText(text: string, limits: HeaderLimits, warnings: WarningSink): HeaderField[] {
+/** A message header field whose value is unfolded and decoded on first read, then kept. */
+class LazyField implements HeaderField {
+  readonly key: string;
+  readonly originalKey: string;
+  readonly index: number;
+  #text: string;
+  #span: Span | undefined;
+  #maxLine: number;
+  #value: string | undefined;
+
+  constructor(key: string, originalKey: string, index: number, text: string, span: Span, maxLine: number) {
+    this.key = key;
+    this.originalKey = originalKey;
+    this.index = index;
+    this.#text = text;
+    this.#span = span;
+    this.#maxLine = maxLine;
+  }
+
+  get value(): string {
+    let v = this.#value;
+    if (v === undefined) {
+      v = buildValue(this.#text, this.key, this.#span as Span, this.#maxLine, undefined);
+      this.#value = v;
+      this.#span = undefined;
+    }
+    return v;
+  }
+
+  /** Serialises like a plain field. */
+  toJSON(): HeaderField {
+    return { key: this.key, originalKey: this.originalKey, value: this.value, index: this.index };
+  }
+}
+
+/** Closes the current field: a lazy one when its value cannot owe a cap warning, else built now. */
+function pushField(
+  fields: HeaderField[],
+  text: string,
+  originalKey: string,
+  span: Span,
+  lazy: boolean,
+  maxLine: number,
+  warnings: WarningSink,
+): void {
+  const key = lowerName(originalKey);
+  const index = fields.length;
+  if (lazy && span.lastEnd - span.start <= maxLine) {
+    fields.push(new LazyField(key, originalKey, index, text, span, maxLine));
+  } else {
+    fields.push({ key, originalKey, value: buildValue(text, key, span, maxLine, warnings), index });
+  }
+}
+
+function splitText(text: string, limits: HeaderLimits, warnings: WarningSink, lazy: boolean): HeaderField[] {
   const fields: HeaderField[] = [];
   const n = text.length;
   const maxLine = limits.maxLineBytes;
   let name: string | undefined; // current field, undefined when none is open
-  let first = '';
-  let more: string[] | undefined;
+  let span: Span = { start: 0, firstEnd: 0, contStart: -1, lastEnd: 0 };
   let malformed = 0;
   let i = 0;
 
@@ -96,18 +208,14 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink): H
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9) {
       if (name !== undefined) {
-        // Bounded by maxHeaderBytes; the joined value is cut to maxLine in makeField.
-        if (more === undefined) more = [text.slice(i, end)];
-        else more.push(text.slice(i, end));
+        if (span.contStart === -1) span.contStart = i;
+        span.lastEnd = end;
       } else {
         malformed++;
       }
     } else {
-      if (name !== undefined) {
-        fields.push(makeField(name, first, more, fields.length, maxLine, warnings));
-        name = undefined;
-        more = undefined;
-      }
+      if (name !== undefined) pushField(fields, text, name, span, lazy, maxLine, warnings);
+      name = undefined;
       if (fields.length >= limits.maxHeaders) {
         warnings.add('cap:max_headers');
         return fields;
@@ -118,12 +226,12 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink): H
       } else {
         name = text.slice(i, colon);
         if (colon - i > 1 && isWsp(text.charCodeAt(colon - 1))) name = name.trimEnd();
-        first = text.slice(colon + 1, end);
+        span = { start: colon + 1, firstEnd: end, contStart: -1, lastEnd: end };
       }
     }
     i = nl + 1;
   }
-  if (name !== undefined) fields.push(makeField(name, first, more, fields.length, maxLine, warnings));
+  if (name !== undefined) pushField(fields, text, name, span, lazy, maxLine, warnings);
   if (malformed > 0) warnings.add(`header_without_colon:${malformed}`);
   return fields;
 }

@@ -22,7 +22,7 @@ export function readMessage(raw: Uint8Array, limits?: Partial<HeaderLimits>): Re
   const warnings = new WarningSink();
   const { headerEnd, bodyStart } = findHeaderEnd(buf);
   const headerBytes = buf.subarray(0, headerEnd);
-  const fields = parseHeaderSection(headerBytes, lim, warnings);
+  const fields = parseHeaderSection(headerBytes, lim, warnings, { lazy: true });
   let parts: MimePartHeaders[] = [];
   if (bodyStart < buf.length) {
     let contentType: string | undefined;

@@ -16,7 +16,7 @@ export interface SplitHeaderBlockOptions {
 export function splitHeaderBlock(raw: Uint8Array | string, options?: SplitHeaderBlockOptions): HeaderBlock {
   const limits = resolveLimits(options?.limits);
   const warnings = new WarningSink();
-  const fields = parseHeaderSection(raw, limits, warnings);
+  const fields = parseHeaderSection(raw, limits, warnings, { lazy: true });
   const parts: MimePartHeaders[] = [];
   const given = options?.parts;
   if (given !== undefined) {

@@ -23,17 +23,34 @@ export const MAX_SCAN_CHARS = 65_536;
 const MAX_SEGMENTS = 64;
 const MAX_COMMENT_CHARS = 1_024;
 
+const BACKSLASH = 92;
+const QUOTE = 34;
+const OPEN = 40;
+const CLOSE = 41;
+
+function appendCapped(comment: string, piece: string): string {
+  const room = MAX_COMMENT_CHARS - comment.length;
+  if (room <= 0 || piece === '') return comment;
+  return comment + (piece.length > room ? piece.slice(0, room) : piece);
+}
+
+/**
+ * Copies runs of ordinary characters with one slice each (not character by character): the scan is
+ * on the hot path of every message carrying Authentication-Results.
+ */
 export function scanSegments(value: string, separator = ';'): ScanResult {
   const truncatedInput = value.length > MAX_SCAN_CHARS;
   const input = truncatedInput ? value.slice(0, MAX_SCAN_CHARS) : value;
+  const n = input.length;
+  const sep = separator.charCodeAt(0);
   const segments: Segment[] = [];
   let text = '';
   let comment = '';
   let comments: string[] = [];
-  let start = 0;
+  let start = 0; // first char of the current segment
+  let run = 0; // first char not yet copied into text (or comment, inside one)
   let depth = 0;
   let inQuote = false;
-  let truncated = truncatedInput;
 
   const flush = (end: number): void => {
     const raw = input.slice(start, end).trim();
@@ -43,56 +60,60 @@ export function scanSegments(value: string, separator = ';'): ScanResult {
     comments = [];
   };
 
-  for (let i = 0; i < input.length; i++) {
-    const ch = input[i] as string;
-    if (ch === '\\' && i + 1 < input.length) {
-      // quoted-pair: the next character is literal wherever it stands
-      const next = input[i + 1] as string;
-      if (depth > 0) {
-        if (comment.length < MAX_COMMENT_CHARS) comment += next;
-      } else {
-        text += ch + next;
+  for (let i = 0; i < n; i++) {
+    const c = input.charCodeAt(i);
+    if (depth > 0) {
+      if (c === BACKSLASH && i + 1 < n) {
+        // quoted-pair inside a comment: the backslash is dropped, the next character kept
+        comment = appendCapped(appendCapped(comment, input.slice(run, i)), input.charAt(i + 1));
+        i++;
+        run = i + 1;
+      } else if (c === OPEN) {
+        depth++;
+      } else if (c === CLOSE) {
+        depth--;
+        if (depth === 0) {
+          comment = appendCapped(comment, input.slice(run, i));
+          comments.push(comment.trim());
+          comment = '';
+          text += ' ';
+          run = i + 1;
+        }
       }
-      i++;
       continue;
     }
-    if (depth > 0) {
-      if (ch === '(') depth++;
-      else if (ch === ')') depth--;
-      if (depth === 0) {
-        comments.push(comment.trim());
-        comment = '';
-        text += ' ';
-      } else if (comment.length < MAX_COMMENT_CHARS) {
-        comment += ch;
-      }
+    if (c === BACKSLASH && i + 1 < n) {
+      i++; // quoted-pair outside comments: both characters stay in the text
       continue;
     }
     if (inQuote) {
-      text += ch;
-      if (ch === '"') inQuote = false;
+      if (c === QUOTE) inQuote = false;
       continue;
     }
-    if (ch === '"') {
+    if (c === QUOTE) {
       inQuote = true;
-      text += ch;
-    } else if (ch === '(') {
+    } else if (c === OPEN) {
+      text += input.slice(run, i);
       depth = 1;
-    } else if (ch === ')') {
-      text += ' '; // stray closer: drop it
-    } else if (ch === separator) {
+      run = i + 1;
+    } else if (c === CLOSE) {
+      text += input.slice(run, i) + ' '; // stray closer: dropped
+      run = i + 1;
+    } else if (c === sep) {
+      text += input.slice(run, i);
       flush(i);
       start = i + 1;
-      if (segments.length >= MAX_SEGMENTS) {
-        truncated = true;
-        return { segments, unbalanced: false, truncated };
-      }
-    } else {
-      text += ch;
+      run = i + 1;
+      if (segments.length >= MAX_SEGMENTS) return { segments, unbalanced: false, truncated: true };
     }
   }
   const unbalanced = depth > 0 || inQuote;
-  if (depth > 0 && comment.trim() !== '') comments.push(comment.trim());
-  flush(input.length);
-  return { segments, unbalanced, truncated };
+  if (depth > 0) {
+    comment = appendCapped(comment, input.slice(run, n));
+    if (comment.trim() !== '') comments.push(comment.trim());
+  } else {
+    text += input.slice(run, n);
+  }
+  flush(n);
+  return { segments, unbalanced, truncated: truncatedInput };
 }
