@@ -2,7 +2,7 @@
 //   mx.example.com (amavisd-new); dkim=pass (1024-bit key; unprotected) header.d=example.org; spf=none
 //   i=1; mx.google.com; dkim=pass header.i=@example.com; dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=example.com
 import { scanSegments, type Segment } from './scan-segments.js';
-import { tokenizePairs } from './tokenize-pairs.js';
+import { tokenizePairs, type Token } from './tokenize-pairs.js';
 
 export interface ResInfo {
   /** Lowercased method without version: spf, dkim, dmarc, … */
@@ -54,7 +54,7 @@ export function parseAuthenticationResults(value: string, arc = false): ParsedAu
   const head = segments[k];
   if (head !== undefined) {
     const tokens = tokenizePairs(head.text);
-    if (tokens.length > 0 && tokens.every((t) => t.key === undefined)) {
+    if (tokens.length > 0 && allBare(tokens)) {
       authservId = tokens[0]?.value;
       k++;
     }
@@ -71,13 +71,20 @@ export function parseAuthenticationResults(value: string, arc = false): ParsedAu
     else if (info === undefined) problems.push(`unparsed_resinfo:${seg.raw.slice(0, 80)}`);
     else results.push(info);
   }
-  return {
-    ...(authservId === undefined ? {} : { authservId }),
-    ...(instance === undefined ? {} : { instance }),
+  // Plain assignments, not conditional spreads: this runs for every (ARC-)Authentication-Results header.
+  const out: { authservId?: string; instance?: number; none: boolean; results: ResInfo[]; problems: string[] } = {
     none: none && results.length === 0,
     results,
     problems,
   };
+  if (authservId !== undefined) out.authservId = authservId;
+  if (instance !== undefined) out.instance = instance;
+  return out;
+}
+
+function allBare(tokens: readonly Token[]): boolean {
+  for (const t of tokens) if (t.key !== undefined) return false;
+  return true;
 }
 
 function parseResInfo(seg: Segment): ResInfo | 'none' | undefined {
@@ -103,12 +110,13 @@ function parseResInfo(seg: Segment): ResInfo | 'none' | undefined {
       count++;
     }
   }
-  return {
+  const info: { method: string; result: string; reason?: string; props: Record<string, string>; comments: readonly string[]; raw: string } = {
     method,
     result: first.value,
-    ...(reason === undefined ? {} : { reason }),
     props,
     comments: seg.comments,
     raw: seg.raw,
   };
+  if (reason !== undefined) info.reason = reason;
+  return info;
 }
