@@ -26,8 +26,19 @@ export function findHeaderEnd(buf: Buffer, start = 0, end = buf.length): HeaderB
     return { headerEnd: start, bodyStart: start + 1 };
   }
   const view = end === buf.length ? buf : buf.subarray(0, end);
-  const a = view.indexOf(LF_LF, start);
-  const b = view.indexOf(LF_CRLF, start);
+  // Search the likely terminator first (by the first line's ending), then the other one only before
+  // it: a CRLF message is not scanned to the end of its body for an LF LF that is not there.
+  const firstLf = view.indexOf(10, start);
+  const crlf = firstLf > start && buf[firstLf - 1] === 13;
+  let a: number;
+  let b: number;
+  if (crlf) {
+    b = view.indexOf(LF_CRLF, start);
+    a = (b === -1 ? view : view.subarray(0, b + 2)).indexOf(LF_LF, start);
+  } else {
+    a = view.indexOf(LF_LF, start);
+    b = (a === -1 ? view : view.subarray(0, a + 3)).indexOf(LF_CRLF, start);
+  }
   if (a !== -1 && (b === -1 || a <= b)) return { headerEnd: a + 1, bodyStart: a + 2 };
   if (b !== -1) return { headerEnd: b + 1, bodyStart: b + 3 };
   if (view.indexOf(10, start) === -1) {
