@@ -92,29 +92,33 @@ function lowerName(name: string): string {
   return key;
 }
 
-/** Where one field sits in its section's text (offsets into that text). */
-interface Span {
-  /** Right after the colon. */
-  start: number;
-  /** End of the first line (CR excluded, cut at maxLine). */
-  firstEnd: number;
-  /** Start of the first continuation line; -1 when the field is not folded. */
-  contStart: number;
-  /** End of the last line of the field (CR excluded, cut at maxLine). */
-  lastEnd: number;
-}
+/**
+ * Where one field sits in its section's text (offsets into that text), kept as plain numbers (no
+ * object per field): start = right after the colon; firstEnd = end of the first line (CR excluded,
+ * cut at maxLine); contStart = start of the first continuation line, -1 when not folded; lastEnd =
+ * end of the field's last line (CR excluded, cut at maxLine).
+ */
 
 /**
  * The unfolded, decoded value: each line trimmed, empty continuation lines dropped, pieces joined
  * with one space. `lastEnd - start <= maxLine` guarantees the joined value needs no cut (every
  * separator replaces at least a line break), so a lazy value can never owe a warning.
  */
-function buildValue(text: string, key: string, s: Span, maxLine: number, warnings: WarningSink | undefined): string {
-  let value = text.slice(s.start, s.firstEnd).trim();
-  if (s.contStart !== -1) {
+function buildValue(
+  text: string,
+  key: string,
+  start: number,
+  firstEnd: number,
+  contStart: number,
+  lastEnd: number,
+  maxLine: number,
+  warnings: WarningSink | undefined,
+): string {
+  let value = text.slice(start, firstEnd).trim();
+  if (contStart !== -1) {
     const n = text.length;
-    let p = s.contStart;
-    while (p < s.lastEnd) {
+    let p = contStart;
+    while (p < lastEnd) {
       let nl = text.indexOf('\n', p);
       if (nl === -1) nl = n;
       let e = nl;
@@ -138,25 +142,31 @@ class LazyField implements HeaderField {
   readonly originalKey: string;
   readonly index: number;
   #text: string;
-  #span: Span | undefined;
+  #start: number;
+  #firstEnd: number;
+  #contStart: number;
+  #lastEnd: number;
   #maxLine: number;
   #value: string | undefined;
 
-  constructor(key: string, originalKey: string, index: number, text: string, span: Span, maxLine: number) {
+  constructor(key: string, originalKey: string, index: number, text: string, start: number, firstEnd: number, contStart: number, lastEnd: number, maxLine: number) {
     this.key = key;
     this.originalKey = originalKey;
     this.index = index;
     this.#text = text;
-    this.#span = span;
+    this.#start = start;
+    this.#firstEnd = firstEnd;
+    this.#contStart = contStart;
+    this.#lastEnd = lastEnd;
     this.#maxLine = maxLine;
+    this.#value = undefined;
   }
 
   get value(): string {
     let v = this.#value;
     if (v === undefined) {
-      v = buildValue(this.#text, this.key, this.#span as Span, this.#maxLine, undefined);
+      v = buildValue(this.#text, this.key, this.#start, this.#firstEnd, this.#contStart, this.#lastEnd, this.#maxLine, undefined);
       this.#value = v;
-      this.#span = undefined;
     }
     return v;
   }
@@ -172,17 +182,20 @@ function pushField(
   fields: HeaderField[],
   text: string,
   originalKey: string,
-  span: Span,
+  start: number,
+  firstEnd: number,
+  contStart: number,
+  lastEnd: number,
   lazy: boolean,
   maxLine: number,
   warnings: WarningSink,
 ): void {
   const key = lowerName(originalKey);
   const index = fields.length;
-  if (lazy && span.lastEnd - span.start <= maxLine) {
-    fields.push(new LazyField(key, originalKey, index, text, span, maxLine));
+  if (lazy && lastEnd - start <= maxLine) {
+    fields.push(new LazyField(key, originalKey, index, text, start, firstEnd, contStart, lastEnd, maxLine));
   } else {
-    fields.push({ key, originalKey, value: buildValue(text, key, span, maxLine, warnings), index });
+    fields.push({ key, originalKey, value: buildValue(text, key, start, firstEnd, contStart, lastEnd, maxLine, warnings), index });
   }
 }
 
@@ -191,7 +204,10 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink, la
   const n = text.length;
   const maxLine = limits.maxLineBytes;
   let name: string | undefined; // current field, undefined when none is open
-  let span: Span = { start: 0, firstEnd: 0, contStart: -1, lastEnd: 0 };
+  let start = 0;
+  let firstEnd = 0;
+  let contStart = -1;
+  let lastEnd = 0;
   let malformed = 0;
   let i = 0;
 
@@ -208,13 +224,13 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink, la
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9) {
       if (name !== undefined) {
-        if (span.contStart === -1) span.contStart = i;
-        span.lastEnd = end;
+        if (contStart === -1) contStart = i;
+        lastEnd = end;
       } else {
         malformed++;
       }
     } else {
-      if (name !== undefined) pushField(fields, text, name, span, lazy, maxLine, warnings);
+      if (name !== undefined) pushField(fields, text, name, start, firstEnd, contStart, lastEnd, lazy, maxLine, warnings);
       name = undefined;
       if (fields.length >= limits.maxHeaders) {
         warnings.add('cap:max_headers');
@@ -226,12 +242,15 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink, la
       } else {
         name = text.slice(i, colon);
         if (colon - i > 1 && isWsp(text.charCodeAt(colon - 1))) name = name.trimEnd();
-        span = { start: colon + 1, firstEnd: end, contStart: -1, lastEnd: end };
+        start = colon + 1;
+        firstEnd = end;
+        contStart = -1;
+        lastEnd = end;
       }
     }
     i = nl + 1;
   }
-  if (name !== undefined) pushField(fields, text, name, span, lazy, maxLine, warnings);
+  if (name !== undefined) pushField(fields, text, name, start, firstEnd, contStart, lastEnd, lazy, maxLine, warnings);
   if (malformed > 0) warnings.add(`header_without_colon:${malformed}`);
   return fields;
 }

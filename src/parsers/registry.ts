@@ -91,8 +91,25 @@ export function buildDetectionIndex(parsers: readonly VendorParser[]): Detection
 
 const DEFAULT_INDEX = buildDetectionIndex(PARSERS);
 
+/** Per header name, the default parsers it selects; the same few hundred names recur in every block. */
+const MAX_CACHED_NAMES = 4096;
+const NO_PARSERS: readonly number[] = [];
+const defaultHits = new Map<string, readonly number[]>();
+
+function defaultParsersFor(name: string): readonly number[] {
+  const known = defaultHits.get(name);
+  if (known !== undefined) return known;
+  const hit: boolean[] = PARSERS.map(() => false);
+  visitName(name, DEFAULT_INDEX, hit);
+  const found: number[] = [];
+  for (let i = 0; i < hit.length; i++) if (hit[i]) found.push(i);
+  const list = found.length === 0 ? NO_PARSERS : found;
+  if (defaultHits.size < MAX_CACHED_NAMES) defaultHits.set(name, list);
+  return list;
+}
+
 function mark(hit: boolean[], found: readonly number[] | undefined): number {
-  if (found === undefined) return 0;
+  if (found === undefined || found.length === 0) return 0;
   let added = 0;
   for (const i of found) {
     if (!hit[i]) {
@@ -127,9 +144,16 @@ export function detectParsers(
 ): VendorParser[] {
   const hit: boolean[] = parsers.map(() => false);
   let remaining = parsers.length;
-  for (const name of block.byName.keys()) {
-    remaining -= visitName(name, index, hit);
-    if (remaining === 0) break;
+  if (parsers === PARSERS && index === DEFAULT_INDEX) {
+    for (const name of block.byName.keys()) {
+      remaining -= mark(hit, defaultParsersFor(name));
+      if (remaining === 0) break;
+    }
+  } else {
+    for (const name of block.byName.keys()) {
+      remaining -= visitName(name, index, hit);
+      if (remaining === 0) break;
+    }
   }
   if (remaining > 0) {
     for (const part of block.parts) {
