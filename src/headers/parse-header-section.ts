@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { decodeEncodedWords } from './decode-encoded-words.js';
 import { asBuffer, decodeHeaderBytes } from './decode-header-bytes.js';
 import type { HeaderLimits } from './limits.js';
@@ -81,15 +82,30 @@ function cutAtLine(text: string, max: number, warnings: WarningSink): string {
   return text.slice(0, nl > 0 ? nl + 1 : max);
 }
 
-const lowerNames = new Map<string, string>();
+interface KnownName {
+  readonly originalKey: string;
+  readonly key: string;
+}
 
-/** Lowercased name, remembered: the same few hundred names recur in every message. */
-function lowerName(name: string): string {
-  const known = lowerNames.get(name);
-  if (known !== undefined) return known;
-  const key = name.toLowerCase();
-  if (lowerNames.size < MAX_CACHED_NAMES) lowerNames.set(name, key);
-  return key;
+/**
+ * Names seen before, by a hash of their characters computed while looking for the colon: a known
+ * name (the same few hundred recur in every message) costs no slice, no lowercasing and no string
+ * hashing — one integer lookup and one compare. A hash collision simply is not cached.
+ */
+const knownNames = new Map<number, KnownName>();
+/** Hash of the name whose colon findNameColon found last (set there, read right after). */
+let nameHash = 0;
+
+function nameAt(text: string, start: number, colon: number, hash: number): KnownName {
+  const known = knownNames.get(hash);
+  if (known !== undefined && known.originalKey.length === colon - start && text.startsWith(known.originalKey, start)) return known;
+  const originalKey = text.slice(start, colon);
+  if (known !== undefined || knownNames.size >= MAX_CACHED_NAMES) return { originalKey, key: originalKey.toLowerCase() };
+  // A slice may keep its whole message text alive; the cached name gets its own copy.
+  const own = Buffer.from(originalKey, 'utf8').toString('utf8');
+  const entry = { originalKey: own, key: own.toLowerCase() };
+  knownNames.set(hash, entry);
+  return entry;
 }
 
 /**
@@ -181,6 +197,7 @@ class LazyField implements HeaderField {
 function pushField(
   fields: HeaderField[],
   text: string,
+  key: string,
   originalKey: string,
   start: number,
   firstEnd: number,
@@ -190,7 +207,6 @@ function pushField(
   maxLine: number,
   warnings: WarningSink,
 ): void {
-  const key = lowerName(originalKey);
   const index = fields.length;
   if (lazy && lastEnd - start <= maxLine) {
     fields.push(new LazyField(key, originalKey, index, text, start, firstEnd, contStart, lastEnd, maxLine));
@@ -204,6 +220,7 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink, la
   const n = text.length;
   const maxLine = limits.maxLineBytes;
   let name: string | undefined; // current field, undefined when none is open
+  let key = '';
   let start = 0;
   let firstEnd = 0;
   let contStart = -1;
@@ -230,7 +247,7 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink, la
         malformed++;
       }
     } else {
-      if (name !== undefined) pushField(fields, text, name, start, firstEnd, contStart, lastEnd, lazy, maxLine, warnings);
+      if (name !== undefined) pushField(fields, text, key, name, start, firstEnd, contStart, lastEnd, lazy, maxLine, warnings);
       name = undefined;
       if (fields.length >= limits.maxHeaders) {
         warnings.add('cap:max_headers');
@@ -240,8 +257,14 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink, la
       if (colon < 0) {
         malformed++;
       } else {
-        name = text.slice(i, colon);
-        if (colon - i > 1 && isWsp(text.charCodeAt(colon - 1))) name = name.trimEnd();
+        if (colon - i > 1 && isWsp(text.charCodeAt(colon - 1))) {
+          name = text.slice(i, colon).trimEnd(); // obsolete `Name :`: rare, not cached
+          key = name.toLowerCase();
+        } else {
+          const known = nameAt(text, i, colon, nameHash);
+          name = known.originalKey;
+          key = known.key;
+        }
         start = colon + 1;
         firstEnd = end;
         contStart = -1;
@@ -250,7 +273,7 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink, la
     }
     i = nl + 1;
   }
-  if (name !== undefined) pushField(fields, text, name, start, firstEnd, contStart, lastEnd, lazy, maxLine, warnings);
+  if (name !== undefined) pushField(fields, text, key, name, start, firstEnd, contStart, lastEnd, lazy, maxLine, warnings);
   if (malformed > 0) warnings.add(`header_without_colon:${malformed}`);
   return fields;
 }
@@ -267,9 +290,14 @@ function isWsp(c: number): boolean {
 function findNameColon(text: string, start: number, end: number): number {
   const limit = Math.min(end, start + MAX_NAME_CHARS);
   let sawSpace = false;
+  let h = 0;
   for (let j = start; j < limit; j++) {
     const c = text.charCodeAt(j);
-    if (c === 58) return j > start ? j : -1;
+    if (c === 58) {
+      nameHash = h;
+      return j > start ? j : -1;
+    }
+    h = (Math.imul(h, 31) + c) | 0;
     if (c === 32 || c === 9) {
       sawSpace = true;
     } else if (sawSpace || c < 32 || c === 127) {
