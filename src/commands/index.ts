@@ -2,8 +2,10 @@
 import type { Command } from './command.js';
 import { configCommand } from './config-check.js';
 import { parseCommand } from './parse.js';
+import { replayCommand } from './replay.js';
 
 export const COMMANDS: readonly Command[] = [
   parseCommand,
   configCommand,
+  replayCommand,
 ];

@@ -1,0 +1,132 @@
+// `mailverdict replay <paths...>`: backfill from .eml files, directories of them, mbox files and Maildirs,
+// through the queue (default, the running workers index them) or --direct into Elasticsearch. The _id is
+// the header-block hash, so a message already indexed from a mailbox (or by an earlier replay) is not
+// indexed again.
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, type FileReadError } from '../files/read-messages.js';
+import { createRedis } from '../queue/connection.js';
+import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import { DirectTarget } from '../replay/direct-target.js';
+import { Progress } from '../replay/progress.js';
+import { QueueTarget } from '../replay/queue-target.js';
+import { replayPaths, totalBytes } from '../replay/replay-files.js';
+import { BulkSink } from '../sink/bulk-sink.js';
+import { createElasticsearchClient } from '../sink/create-client.js';
+import { UsageError, type Command, type CommandIo } from './command.js';
+
+const usage = `Usage: mailverdict replay [options] <path...>
+
+Indexes messages from files: .eml files, directories of .eml files, mbox files and Maildirs (cur/ + new/).
+By default the messages go on the queue and the running workers (\`mailverdict work\` / \`run\`) index
+them; --direct writes them to Elasticsearch from this process. Either way a message that is already
+indexed (from a mailbox or an earlier replay) is not indexed twice: its _id is the hash of its header block.
+
+Options:
+  -c, --config <file>        config file (default: MAILVERDICT_CONFIG, ./mailverdict.yaml, /etc/mailverdict/config.yaml)
+  --direct                   index from this process instead of through the queue
+  --no-wait                  queue mode: return once everything is enqueued, without waiting for the workers
+  --progress <mode>          bar, lines or none (default: bar on a terminal, lines otherwise)
+  --max-message-bytes <n>    skip (and report) messages larger than this (default ${DEFAULT_MAX_MESSAGE_BYTES})
+  -h, --help                 show this help
+
+Exit status: 0 when every message was read and handed on, 1 when a file or message could not be read
+(the others are still replayed) or indexing failed, 2 on a usage error.`;
+
+export interface ReplayCommandDeps {
+  /** Whether stderr is a terminal (the CLI knows; tests say no). */
+  isTty?: () => boolean;
+  /** Config instead of loading one (tests, the demo). */
+  config?: Config;
+}
+
+export function createReplayCommand(deps: ReplayCommandDeps = {}): Command {
+  return {
+    name: 'replay',
+    summary: 'backfill from .eml files, directories, mbox files and Maildirs (through the queue or --direct)',
+    usage,
+    run: (args, io) => runReplay(args, io, deps),
+  };
+}
+
+export const replayCommand: Command = createReplayCommand({ isTty: () => process.stderr.isTTY === true });
+
+async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', short: 'c' },
+      direct: { type: 'boolean', default: false },
+      'no-wait': { type: 'boolean', default: false },
+      progress: { type: 'string' },
+      'max-message-bytes': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length === 0) throw new UsageError('no input: give one or more files or directories');
+  if (positionals.includes(STDIN_ARG)) throw new UsageError('replay reads files, not stdin');
+  const mode = values.progress ?? ((deps.isTty?.() ?? false) ? 'bar' : 'lines');
+  if (mode !== 'bar' && mode !== 'lines' && mode !== 'none') throw new UsageError(`--progress must be bar, lines or none, got '${mode}'`);
+  const maxBytes = values['max-message-bytes'] === undefined ? DEFAULT_MAX_MESSAGE_BYTES : Number(values['max-message-bytes']);
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new UsageError(`--max-message-bytes must be a positive integer, got '${values['max-message-bytes']}'`);
+
+  const config = deps.config ?? loadConfig(values.config === undefined ? { env: io.env } : { file: values.config, env: io.env });
+  const progress = mode === 'none' ? undefined : new Progress({ sink: io.stderr, tty: mode === 'bar', label: 'replay', total: await totalBytes(positionals) });
+  const onError = async (e: FileReadError): Promise<void> => {
+    await io.stderr.write(`${mode === 'bar' ? '\r\u001b[K' : ''}mailverdict replay: ${e.scope === 'message' ? `${e.path}: message ${e.index + 1}` : e.path}: ${e.message}\n`);
+  };
+  const onProgress = progress === undefined ? undefined : (n: number, bytes: number) => progress.update(n, bytes);
+  const limits = { batchMaxMessages: Math.min(config.queue.batchMaxMessages, config.elasticsearch.bulkMaxDocs), batchMaxBytes: config.queue.batchMaxBytes };
+
+  if (values.direct) {
+    const client = createElasticsearchClient(config.elasticsearch);
+    try {
+      const target = new DirectTarget(new BulkSink(client, config.elasticsearch));
+      const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}) });
+      await progress?.finish();
+      await io.stdout.write(`replayed ${read.messages} messages: ${target.created} indexed, ${target.duplicates} already indexed, `
+        + `${target.deadLettered} dead-lettered${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
+      return read.errors > 0 ? 1 : 0;
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+
+  const connection = createRedis(config.redis, 'command');
+  const queue = new Queue(messageQueueName(config), { connection, prefix: queuePrefix(config) });
+  queue.on('error', () => undefined);
+  try {
+    const target = new QueueTarget(queue, { maxWaitingJobs: config.queue.maxWaitingJobs });
+    const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}) });
+    await progress?.finish();
+    await io.stdout.write(`enqueued ${read.messages} messages in ${target.jobIds.length} jobs on queue ${messageQueueName(config)}`
+      + `${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
+    if (!values['no-wait'] && target.jobIds.length > 0) await waitForWorkers(target, io, mode !== 'none');
+    return read.errors > 0 ? 1 : 0;
+  } finally {
+    await queue.close().catch(() => undefined);
+    connection.disconnect();
+  }
+}
+
+/** Until every job of the run is processed; says so when no worker seems to be taking them. */
+async function waitForWorkers(target: QueueTarget, io: CommandIo, verbose: boolean): Promise<void> {
+  const started = Date.now();
+  let hinted = false;
+  let lastPending = -1;
+  for (;;) {
+    const pending = await target.pending();
+    if (pending === 0) break;
+    if (verbose && pending !== lastPending) await io.stderr.write(`replay: waiting for the workers, ${pending} of ${target.jobIds.length} jobs left\n`);
+    lastPending = pending;
+    if (!hinted && Date.now() - started > 30_000) {
+      hinted = true;
+      await io.stderr.write('replay: jobs are not being processed; is a worker running (`mailverdict work` or `mailverdict run`)? Use --no-wait to return at once.\n');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await io.stdout.write(`all ${target.jobIds.length} jobs processed\n`);
+}
