@@ -69,7 +69,7 @@ describe('index templates', () => {
     expect(await checkIndexTemplates(client, config)).toEqual([]);
 
     const installed = await client.indices.getIndexTemplate({ name: `${prefix}-messages` });
-    expect(installed.index_templates[0]?.index_template.index_patterns).toEqual([`${prefix}-2*`]);
+    expect(installed.index_templates[0]?.index_template.index_patterns).toEqual([`${prefix}-2*`, `${prefix}-undated`]);
     expect(installed.index_templates[0]?.index_template.template?.mappings?.dynamic).toBe('strict');
   });
 
@@ -169,6 +169,18 @@ describe('BulkSink', () => {
     expect(await count(client, deadletter)).toBe(2);
     await client.indices.refresh({ index: `${prefix}-2*` });
     expect((await client.count({ index: `${prefix}-2*`, query: { ids: { values: [good1.id, good2.id, wrongType.id, unmapped.id] } } })).count).toBe(2);
+  });
+
+  it('sends a message without a usable @timestamp to <prefix>-undated under the strict mapping, with a warning', async () => {
+    const undated = variant(messages[4] as ParsedMessage, 'undated', (d) => { d['@timestamp'] = 'Tue, 31 Feb 2024'; });
+    const outcome = await new BulkSink(client, config).indexBatch([undated]);
+    expect(outcome.results[0]).toMatchObject({ outcome: 'created', index: `${prefix}-undated` });
+    const got = await client.get<MailverdictDocument>({ index: `${prefix}-undated`, id: undated.id });
+    expect(got._source?.mailverdict.parse.warnings).toContain('index_fallback:bad_timestamp:Tue, 31 Feb 2024');
+    const mapping = await client.indices.getMapping({ index: `${prefix}-undated` });
+    expect(Object.values(mapping)[0]?.mappings.dynamic).toBe('strict');
+    // deterministic: the retried message is a duplicate, not a second document
+    expect((await new BulkSink(client, config).indexBatch([undated])).duplicates).toBe(1);
   });
 
   it('splits by bulkMaxDocs/bulkMaxBytes against the real cluster', async () => {
