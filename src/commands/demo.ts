@@ -1,0 +1,116 @@
+// `mailverdict demo`: the one-command tour (see src/demo/run-demo.ts). Without a config file it talks to the
+// local services `scripts/services up` starts (their settings overridable with the variables
+// `scripts/services env` prints); with one it uses that file's Redis, Elasticsearch and first IMAP account,
+// but only ever its own mailbox ("mailverdict-demo"), never the configured ones.
+import { parseArgs } from 'node:util';
+import { findConfigFile, loadConfig, parseConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { DEFAULT_DEMO_SEED, DEFAULT_DEMO_SIZE, MAX_DEMO_SIZE, MIN_DEMO_SIZE } from '../demo/generate-quarantine.js';
+import { DEMO_ACCOUNT_ID, DEMO_MAILBOX, runDemo } from '../demo/run-demo.js';
+import { UsageError, type Command, type CommandIo } from './command.js';
+
+const usage = `Usage: mailverdict demo [options]
+
+Generates a demo quarantine (messages from KSMG, KLMS, IMail and a few other gateways over the last 30 days,
+with a few hours of fallback/timeout scans on one KSMG gateway), APPENDs it to the IMAP mailbox
+"${DEMO_MAILBOX}" (replacing an earlier demo's), applies the index templates, runs a collector and a worker
+until the mailbox is indexed, runs the alerter over the month, and prints what Elasticsearch now holds.
+
+Without a config file it uses the local services of \`scripts/services up\`: MAILVERDICT_ES_URL
+(http://127.0.0.1:19200), MAILVERDICT_REDIS_URL (redis://127.0.0.1:6379), MAILVERDICT_IMAP_HOST (127.0.0.1),
+MAILVERDICT_IMAP_PORT (10143), MAILVERDICT_DEMO_IMAP_USER (quarantine), MAILVERDICT_DEMO_IMAP_PASSWORD
+(quarantine-pass), MAILVERDICT_KIBANA_URL (none).
+
+Options:
+  -c, --config <file>    use this configuration (its first IMAP account, or --account)
+  --account <id>         the configured account to put the demo mailbox on
+  --mailbox <name>       demo mailbox name (default ${DEMO_MAILBOX}); it is deleted and re-created
+  --size <n>             number of messages (default ${DEFAULT_DEMO_SIZE}, ${MIN_DEMO_SIZE}-${MAX_DEMO_SIZE})
+  --seed <text>          generator seed (default "${DEFAULT_DEMO_SEED}"); the same seed on the same day gives the same messages
+  --kibana <url>         Kibana to point to in the summary
+  --seed-only            only generate and APPEND (e.g. to seed a Dovecot container), then exit
+  --ascii                plain ASCII bars
+  -h, --help             show this help`;
+
+export interface DemoCommandDeps {
+  isTty?: () => boolean;
+}
+
+export function createDemoCommand(deps: DemoCommandDeps = {}): Command {
+  return {
+    name: 'demo',
+    summary: 'generate a demo quarantine, index it end to end and print a summary',
+    usage,
+    run: (args, io) => runDemoCommand(args, io, deps),
+  };
+}
+
+export const demoCommand: Command = createDemoCommand({ isTty: () => process.stderr.isTTY === true });
+
+async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDeps): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', short: 'c' },
+      account: { type: 'string' },
+      mailbox: { type: 'string' },
+      size: { type: 'string' },
+      seed: { type: 'string' },
+      kibana: { type: 'string' },
+      'seed-only': { type: 'boolean', default: false },
+      ascii: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const size = values.size === undefined ? DEFAULT_DEMO_SIZE : Number(values.size);
+  if (!Number.isInteger(size) || size < MIN_DEMO_SIZE || size > MAX_DEMO_SIZE) {
+    throw new UsageError(`--size must be an integer from ${MIN_DEMO_SIZE} to ${MAX_DEMO_SIZE}, got '${values.size}'`);
+  }
+  const fromFile = values.config !== undefined || findConfigFile({ env: io.env }) !== undefined;
+  const config = fromFile ? loadConfig(values.config === undefined ? { env: io.env } : { file: values.config, env: io.env }) : localServicesConfig(io.env);
+  const account = values.account === undefined ? config.accounts[0] : config.accounts.find((a) => a.id === values.account);
+  if (account === undefined) throw new UsageError(`no account '${values.account}' in the configuration`);
+  const kibanaUrl = values.kibana ?? io.env['MAILVERDICT_KIBANA_URL'] ?? kibanaOf(config);
+  const result = await runDemo({
+    config,
+    account,
+    ...(values.mailbox === undefined ? {} : { mailbox: values.mailbox }),
+    size,
+    ...(values.seed === undefined ? {} : { seed: values.seed }),
+    kibanaUrl,
+    seedOnly: values['seed-only'],
+    out: io.stdout,
+    log: io.stderr,
+    tty: deps.isTty?.() ?? false,
+    ascii: values.ascii,
+  });
+  if (values['seed-only']) {
+    await io.stdout.write(`seeded ${result.seeded.appended} messages into ${account.user}/${result.seeded.mailbox} (UIDVALIDITY ${result.seeded.uidvalidity})\n`);
+  }
+  return 0;
+}
+
+/** The configuration of the local services `scripts/services` runs. */
+export function localServicesConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const port = Number(env['MAILVERDICT_IMAP_PORT'] ?? '10143');
+  return parseConfig({
+    redis: { url: env['MAILVERDICT_REDIS_URL'] ?? 'redis://127.0.0.1:6379' },
+    elasticsearch: { nodes: [env['MAILVERDICT_ES_URL'] ?? 'http://127.0.0.1:19200'] },
+    accounts: [{
+      id: DEMO_ACCOUNT_ID,
+      host: env['MAILVERDICT_IMAP_HOST'] ?? '127.0.0.1',
+      port,
+      tls: 'none',
+      user: env['MAILVERDICT_DEMO_IMAP_USER'] ?? 'quarantine',
+      password: env['MAILVERDICT_DEMO_IMAP_PASSWORD'] ?? 'quarantine-pass',
+      mailboxes: [DEMO_MAILBOX],
+    }],
+    // The demo's own progress is enough; the pipeline's logs stay quiet.
+    log: { level: 'warn' },
+  }, { env: {} });
+}
+
+function kibanaOf(config: Config): string | undefined {
+  const kibana = (config as { kibana?: { url?: unknown } }).kibana;
+  return typeof kibana?.url === 'string' ? kibana.url : undefined;
+}

@@ -1,0 +1,144 @@
+// The one-command demo: generate the demo quarantine, APPEND it to its own IMAP mailbox (replacing an earlier
+// demo's), apply the index templates (setup), run a collector and a worker in this process until the
+// mailbox's committed watermark reaches its last UID (backlog empty), run the alerter over the month, and
+// summarize what Elasticsearch now holds. Only the demo's own mailbox and documents are touched.
+import type { Client } from '@elastic/elasticsearch';
+import type { TextSink } from '../commands/command.js';
+import { startCollector } from '../collector/collector.js';
+import { imapOptions } from '../collector/imap-options.js';
+import { Watermark } from '../collector/watermark.js';
+import type { AccountConfig, Config } from '../config/schema.js';
+import { startWorker } from '../pipeline/worker.js';
+import { createRedis } from '../queue/connection.js';
+import { queuePrefix } from '../queue/queue-names.js';
+import { Progress } from '../replay/progress.js';
+import { createElasticsearchClient } from '../sink/create-client.js';
+import { ensureIndexTemplates } from '../sink/index-setup.js';
+import { queryDemoSummary, type DemoSummary } from './demo-summary.js';
+import { formatDemoSummary } from './format-summary.js';
+import { generateDemoQuarantine, type DemoQuarantine } from './generate-quarantine.js';
+import { replayAlerter } from './replay-alerter.js';
+import { seedMailbox, type SeedResult } from './seed-mailbox.js';
+
+export const DEMO_MAILBOX = 'mailverdict-demo';
+export const DEMO_ACCOUNT_ID = 'demo';
+
+export interface RunDemoOptions {
+  config: Config;
+  /** The IMAP account to seed and read; its mailboxes are replaced by `mailbox`. */
+  account: AccountConfig;
+  mailbox?: string;
+  size?: number;
+  seed?: string;
+  end?: Date;
+  kibanaUrl?: string | undefined;
+  /** Only generate and APPEND (the docker-compose seeding service). */
+  seedOnly?: boolean;
+  /** Longest wait for the backlog to empty. */
+  timeoutMs?: number;
+  out: TextSink;
+  /** Progress and step lines. */
+  log: TextSink;
+  tty: boolean;
+  ascii?: boolean;
+}
+
+export interface RunDemoResult {
+  quarantine: Pick<DemoQuarantine, 'start' | 'end' | 'spike' | 'seed'>;
+  seeded: SeedResult;
+  summary?: DemoSummary;
+  seconds: number;
+}
+
+export async function runDemo(o: RunDemoOptions): Promise<RunDemoResult> {
+  const started = Date.now();
+  const mailbox = o.mailbox ?? DEMO_MAILBOX;
+  const account: AccountConfig = { ...o.account, mailboxes: [{ path: mailbox }] };
+  const step = (text: string): Promise<void> | void => o.log.write(`demo: ${text}\n`);
+
+  const quarantine = await generateDemoQuarantine({
+    ...(o.size === undefined ? {} : { size: o.size }),
+    ...(o.seed === undefined ? {} : { seed: o.seed }),
+    // Whole days: reruns on the same day give the same messages (and the same _ids).
+    end: o.end ?? new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000),
+  });
+  const q = quarantine;
+  await step(`generated ${q.messages.length} messages from ${new Set(q.messages.map((m) => m.gateway)).size} gateways, `
+    + `${q.start.toISOString().slice(0, 10)} to ${q.end.toISOString().slice(0, 10)} (seed "${q.seed}")`);
+
+  const appendProgress = new Progress({ sink: o.log, tty: o.tty, label: `demo: APPEND to ${account.user}/${mailbox}`, total: q.messages.length });
+  const seeded = await seedMailbox(imapOptions(account), mailbox, q.messages, {
+    progressEvery: 100,
+    onProgress: (n) => void appendProgress.update(n, n),
+  });
+  await appendProgress.finish();
+  const brief = { start: q.start, end: q.end, spike: q.spike, seed: q.seed };
+  if (o.seedOnly === true) return { quarantine: brief, seeded, seconds: (Date.now() - started) / 1000 };
+
+  const client = createElasticsearchClient(o.config.elasticsearch);
+  try {
+    const templates = await ensureIndexTemplates(client, o.config.elasticsearch);
+    await step(`setup: ${templates.length} index templates ready`);
+    await removePreviousDemo(client, o.config.elasticsearch.indexPrefix, account.id, mailbox);
+
+    await runPipelineUntilDrained(o, account, mailbox, seeded);
+
+    const alerter = await replayAlerter(client, o.config.alerts, o.config.elasticsearch.indexPrefix, q.start, q.end);
+    await step(`alerter: ${alerter.evaluations} evaluations over the period, ${alerter.recorded} new transitions recorded`);
+
+    const summary = await queryDemoSummary(client, { indexPrefix: o.config.elasticsearch.indexPrefix, account: account.id, mailbox, start: q.start, end: q.end });
+    const seconds = (Date.now() - started) / 1000;
+    await o.out.write(formatDemoSummary(summary, {
+      indexPrefix: o.config.elasticsearch.indexPrefix,
+      esUrl: o.config.elasticsearch.nodes[0] ?? '',
+      kibanaUrl: o.kibanaUrl,
+      seconds,
+      ...(o.ascii === undefined ? {} : { ascii: o.ascii }),
+    }));
+    return { quarantine: brief, seeded, summary, seconds };
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Documents of an earlier demo run from the same mailbox (its mailbox was just replaced). Search + bulk delete
+ * in pages: _delete_by_query lives in a module a minimal Elasticsearch may lack.
+ */
+async function removePreviousDemo(client: Client, prefix: string, account: string, mailbox: string): Promise<void> {
+  const index = `${prefix}-2*`;
+  const query = { bool: { filter: [{ term: { 'mailverdict.source.account': account } }, { term: { 'mailverdict.source.mailbox': mailbox } }] } };
+  await client.indices.refresh({ index, allow_no_indices: true, ignore_unavailable: true });
+  for (let page = 0; page < 10_000; page++) {
+    const found = await client.search({ index, size: 1000, _source: false, allow_no_indices: true, ignore_unavailable: true, query });
+    if (found.hits.hits.length === 0) return;
+    await client.bulk({ refresh: true, operations: found.hits.hits.map((h) => ({ delete: { _index: h._index, _id: h._id ?? '' } })) });
+  }
+}
+
+async function runPipelineUntilDrained(o: RunDemoOptions, account: AccountConfig, mailbox: string, seeded: SeedResult): Promise<void> {
+  const config = { ...o.config, accounts: [account] };
+  const worker = await startWorker(config);
+  const collector = await startCollector(config);
+  const redis = createRedis(config.redis, 'command');
+  const watermark = new Watermark(redis, queuePrefix(config), { account: account.id, mailbox });
+  const progress = new Progress({ sink: o.log, tty: o.tty, label: 'demo: collector → queue → worker → Elasticsearch', total: seeded.lastUid });
+  const deadline = Date.now() + (o.timeoutMs ?? 10 * 60_000);
+  try {
+    for (;;) {
+      const state = await watermark.read();
+      const committed = state !== undefined && state.uidvalidity === seeded.uidvalidity ? state.committed : 0;
+      await progress.update(committed, committed);
+      if (committed >= seeded.lastUid) break;
+      if (Date.now() > deadline) {
+        throw new Error(`the pipeline did not finish within ${Math.round((o.timeoutMs ?? 600_000) / 1000)} s: ${committed} of ${seeded.lastUid} messages committed (see \`mailverdict status\`)`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await progress.finish();
+  } finally {
+    await collector.stop().catch(() => undefined);
+    await worker.stop().catch(() => undefined);
+    redis.disconnect();
+  }
+}
