@@ -1,6 +1,7 @@
 // Every `mailverdict <command>`: adding one is a file in this folder plus a line here.
 import type { Command } from './command.js';
 import { configCommand } from './config-check.js';
+import { demoCommand } from './demo.js';
 import { parseCommand } from './parse.js';
 import { replayCommand } from './replay.js';
 
@@ -8,4 +9,5 @@ export const COMMANDS: readonly Command[] = [
   parseCommand,
   configCommand,
   replayCommand,
+  demoCommand,
 ];
