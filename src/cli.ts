@@ -70,7 +70,13 @@ class OutputClosedError extends Error {
 }
 
 function processIo(): CommandIo {
+  const shutdown = new AbortController();
+  // First signal: graceful shutdown; a second one is left to Node's default (exit at once).
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => shutdown.abort(sig));
+  }
   return {
+    signal: shutdown.signal,
     stdout: streamSink(process.stdout),
     stderr: streamSink(process.stderr),
     stdin: () => process.stdin,

@@ -12,6 +12,8 @@ export interface CommandIo {
   /** Opened only by commands that read "-". */
   stdin: () => AsyncIterable<Uint8Array>;
   env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on SIGINT/SIGTERM: long-running commands shut down gracefully when it fires. */
+  signal?: AbortSignal;
 }
 
 export interface Command {

@@ -4,8 +4,17 @@ import { configCommand } from './config-check.js';
 import { demoCommand } from './demo.js';
 import { parseCommand } from './parse.js';
 import { replayCommand } from './replay.js';
+import { alertCommand, collectCommand, runCommand, workCommand } from './pipeline-roles.js';
+import { setupCommand } from './setup.js';
+import { statusCommand } from './status.js';
 
 export const COMMANDS: readonly Command[] = [
+  runCommand,
+  collectCommand,
+  workCommand,
+  alertCommand,
+  setupCommand,
+  statusCommand,
   parseCommand,
   configCommand,
   replayCommand,

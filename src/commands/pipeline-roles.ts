@@ -1,0 +1,51 @@
+// `mailverdict run | collect | work | alert`: the long-running processes. Each loads the configuration
+// once, starts its roles, serves /metrics and /health, and shuts down gracefully on SIGINT/SIGTERM.
+import { parseArgs } from 'node:util';
+import { createLogger } from '../runtime/logger.js';
+import { startPipelineProcess, type Role } from '../runtime/pipeline-process.js';
+import type { Command } from './command.js';
+import { commandConfig, CONFIG_OPTION, CONFIG_USAGE } from './config-option.js';
+
+function roleCommand(name: string, roles: readonly Role[], summary: string, detail: string, applyTemplates: boolean): Command {
+  const usage = `Usage: mailverdict ${name} [options]
+
+${detail}
+Runs until SIGINT/SIGTERM, then stops gracefully (collectors stop reading, workers finish their batches;
+whatever is still queued is picked up by the next worker). Serves /metrics and /health on http.host:http.port.
+
+Options:
+${CONFIG_USAGE}
+  -h, --help            show this help`;
+  return {
+    name, summary, usage,
+    async run(args, io) {
+      const { values } = parseArgs({ args, options: CONFIG_OPTION, strict: true });
+      const config = commandConfig(values.config, io);
+      const logger = createLogger(config.log.level);
+      const running = await startPipelineProcess(config, { roles, logger, applyTemplates });
+      await new Promise<void>((resolve) => {
+        if (io.signal === undefined || io.signal.aborted) return resolve();
+        io.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      logger.info({ signal: String(io.signal?.reason ?? '') }, 'shutting down');
+      await running.stop();
+      return 0;
+    },
+  };
+}
+
+export const runCommand = roleCommand('run', ['work', 'collect', 'alert'],
+  'run every role (collector, worker, alerter) in one process',
+  'The simple single-machine mode: collects every configured mailbox, indexes, and alerts, in one process.\nApplies the index templates when they are missing.', true);
+
+export const collectCommand = roleCommand('collect', ['collect'],
+  'read the configured mailboxes and queue their messages',
+  'Reads every configured mailbox it can lock (one collector per mailbox across all processes) and puts\nbatches of header blocks on the queue.', false);
+
+export const workCommand = roleCommand('work', ['work'],
+  'parse queued messages and index them into Elasticsearch',
+  'Consumes batches from the queue, parses them and bulk-indexes the documents; advances the mailbox\nwatermarks. Refuses to start when the index templates are missing (run `mailverdict setup`).', false);
+
+export const alertCommand = roleCommand('alert', ['alert'],
+  'evaluate the alert rules and notify on scan-timeout/fallback spikes',
+  'Evaluates the spike and silent-collector rules every interval; writes alerts to the alert index, the\nlog and the configured webhooks.', false);

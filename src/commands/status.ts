@@ -1,0 +1,87 @@
+// `mailverdict status`: what every collector, the queue and the index look like right now — read from
+// Redis and Elasticsearch, so it works from any machine with the configuration.
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { readMailboxStatuses, type MailboxStatus } from '../collector/mailbox-status.js';
+import { createRedis } from '../queue/connection.js';
+import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import { createElasticsearchClient } from '../sink/create-client.js';
+import { deadLetterIndexName } from '../sink/index-name.js';
+import type { Command } from './command.js';
+import { commandConfig, CONFIG_OPTION, CONFIG_USAGE } from './config-option.js';
+
+const usage = `Usage: mailverdict status [options]
+
+Prints, per mailbox: the committed watermark, last seen UID, backlog, phase and last error; the queue depth;
+and the number of documents indexed and dead-lettered.
+
+Options:
+${CONFIG_USAGE}
+  --json                print one JSON object instead of tables
+  -h, --help            show this help`;
+
+export interface StatusReport {
+  mailboxes: MailboxStatus[];
+  queue: Record<string, number>;
+  documents: { indexed: number | null; deadLettered: number | null; error?: string };
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'show mailbox watermarks, queue depth and documents indexed',
+  usage,
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { ...CONFIG_OPTION, json: { type: 'boolean', default: false } }, strict: true });
+    const config = commandConfig(values.config, io);
+    const redis = createRedis(config.redis, 'command');
+    const queue = new Queue(messageQueueName(config), { connection: redis, prefix: queuePrefix(config) });
+    queue.on('error', () => undefined);
+    const es = createElasticsearchClient(config.elasticsearch);
+    try {
+      const report: StatusReport = {
+        mailboxes: await readMailboxStatuses(redis, queuePrefix(config)),
+        queue: await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'),
+        documents: await documentCounts(es, config.elasticsearch.indexPrefix),
+      };
+      await io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
+      return 0;
+    } finally {
+      await queue.close().catch(() => undefined);
+      redis.disconnect();
+      await es.close();
+    }
+  },
+};
+
+async function documentCounts(es: ReturnType<typeof createElasticsearchClient>, prefix: string): Promise<StatusReport['documents']> {
+  try {
+    const [indexed, dead] = await Promise.all([
+      es.count({ index: `${prefix}-2*`, ignore_unavailable: true, allow_no_indices: true }),
+      es.count({ index: deadLetterIndexName(prefix), ignore_unavailable: true, allow_no_indices: true }),
+    ]);
+    return { indexed: indexed.count, deadLettered: dead.count };
+  } catch (err) {
+    return { indexed: null, deadLettered: null, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export function formatStatus(report: StatusReport): string {
+  const rows = report.mailboxes.map((m) => [
+    `${m.account}/${m.mailbox}`, m.phase ?? '-', String(m.uidvalidity ?? '-'), String(m.committed ?? '-'),
+    String(m.lastSeenUid ?? '-'), String(m.backlog ?? '-'), m.lastPollAt ?? '-', m.lastError ?? '',
+  ]);
+  const header = ['mailbox', 'phase', 'uidvalidity', 'committed', 'last seen', 'backlog', 'last poll', 'last error'];
+  const lines = [table(header, rows), ''];
+  lines.push(`queue: ${Object.entries(report.queue).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const d = report.documents;
+  lines.push(d.indexed === null ? `documents: unknown (${d.error ?? 'Elasticsearch unreachable'})`
+    : `documents: ${d.indexed} indexed, ${d.deadLettered} dead-lettered`);
+  return `${lines.join('\n')}\n`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  if (rows.length === 0) return 'no mailbox has reported yet (is a collector running?)';
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}

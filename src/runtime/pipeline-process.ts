@@ -1,0 +1,171 @@
+// One mailverdict process running any of the roles — collect, work, alert — on one configuration, with the
+// shared parts every role needs: metrics and health endpoint, logs, queue-depth gauge, retention schedule.
+// `mailverdict run` starts all three; `collect`, `work` and `alert` one each, so each can be scaled apart.
+import { Queue } from 'bullmq';
+import type { Config } from '../config/schema.js';
+import { runAlerter, type Alerter } from '../alerts/alerter.js';
+import { startCollector, type Collector } from '../collector/collector.js';
+import { startObservabilityServer, type HealthCheck, type ObservabilityServer } from '../observability/http-server.js';
+import { PipelineMetrics } from '../observability/metrics.js';
+import { startWorker, type RunningWorker } from '../pipeline/worker.js';
+import { createRedis } from '../queue/connection.js';
+import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import { createElasticsearchClient } from '../sink/create-client.js';
+import { checkIndexTemplates, ensureIndexTemplates } from '../sink/index-setup.js';
+import { deleteExpiredIndices } from '../sink/retention.js';
+import type { Logger } from './logger.js';
+
+export type Role = 'collect' | 'work' | 'alert';
+
+export interface PipelineProcessOptions {
+  roles: readonly Role[];
+  logger: Logger;
+  /** Apply the index templates when missing or outdated instead of refusing to start (single-process mode). */
+  applyTemplates?: boolean;
+  metrics?: PipelineMetrics;
+  queueGaugeIntervalMs?: number;
+  retentionIntervalMs?: number;
+}
+
+export interface PipelineProcess {
+  readonly metrics: PipelineMetrics;
+  readonly http: ObservabilityServer;
+  readonly collector: Collector | undefined;
+  readonly worker: RunningWorker | undefined;
+  readonly alerter: Alerter | undefined;
+  /** Graceful: collectors stop reading, workers finish their batches, the alerter its evaluation. */
+  stop(): Promise<void>;
+}
+
+/** A configuration or environment problem the process cannot run with; the CLI prints it without a stack. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+export async function startPipelineProcess(config: Config, options: PipelineProcessOptions): Promise<PipelineProcess> {
+  const { logger } = options;
+  const metrics = options.metrics ?? new PipelineMetrics();
+  const roles = new Set(options.roles);
+  const es = createElasticsearchClient(config.elasticsearch);
+  const redis = createRedis(config.redis, 'command', (err) => logger.debug({ err: err.message }, 'redis connection error'));
+  const timers: NodeJS.Timeout[] = [];
+  const stoppers: (() => Promise<void>)[] = [];
+
+  const checks: Record<string, HealthCheck> = {
+    redis: async () => ({ ok: (await redis.ping()) === 'PONG' }),
+    elasticsearch: async () => {
+      const health = await es.cluster.health({ timeout: '2s' });
+      return { ok: health.status !== 'red', detail: health.status };
+    },
+  };
+
+  let collector: Collector | undefined;
+  let worker: RunningWorker | undefined;
+  let alerter: Alerter | undefined;
+  try {
+    if (roles.has('work')) {
+      if (options.applyTemplates === true) {
+        await ensureIndexTemplates(es, config);
+      } else {
+        const problems = await checkIndexTemplates(es, config);
+        if (problems.length > 0) {
+          throw new StartupError(`index templates are missing or outdated (${problems.join('; ')}): run \`mailverdict setup\` first`);
+        }
+      }
+      worker = await startWorker(config, {
+        elasticsearch: es,
+        events: {
+          parsed: (count, warnings) => {
+            metrics.messagesParsed.inc(count);
+            for (const [vendor, n] of warnings) metrics.parseWarnings.inc({ vendor }, n);
+          },
+          indexed: (outcome) => {
+            metrics.messagesIndexed.inc({ outcome: 'created' }, outcome.created);
+            metrics.messagesIndexed.inc({ outcome: 'duplicate' }, outcome.duplicates);
+            metrics.messagesIndexed.inc({ outcome: 'dead_lettered' }, outcome.deadLettered);
+          },
+          lag: (seconds) => metrics.endToEndLag.observe(seconds),
+          failed: (error) => {
+            metrics.errors.inc({ stage: 'indexing', code: boundedCode(error.code) });
+            logger.warn({ stage: 'indexing', code: error.code }, `batch failed, will be retried: ${error.message}`);
+          },
+        },
+        sinkOptions: { onRetry: () => metrics.elasticsearchRetries.inc() },
+      });
+      stoppers.push(() => worker!.stop());
+      const retention = async (): Promise<void> => {
+        try {
+          const deleted = await deleteExpiredIndices(es, config);
+          if (deleted.length > 0) logger.info({ deleted }, 'deleted indices older than the retention period');
+        } catch (err) {
+          logger.warn({ err: (err as Error).message }, 'retention run failed; trying again next time');
+        }
+      };
+      void retention();
+      timers.push(setInterval(() => void retention(), options.retentionIntervalMs ?? 6 * 3600_000));
+    }
+    if (roles.has('collect')) {
+      collector = await startCollector({ redis: config.redis, queue: config.queue, accounts: config.accounts }, {
+        events: {
+          fetched: (account, mailbox, n) => metrics.messagesFetched.inc({ account, mailbox }, n),
+          enqueued: (account, mailbox, n) => metrics.messagesEnqueued.inc({ account, mailbox }, n),
+          reconnect: (account, mailbox, error) => {
+            metrics.imapReconnects.inc({ account });
+            logger.warn({ stage: 'collecting', account, mailbox, code: error.code }, `IMAP connection lost, reconnecting: ${error.message}`);
+          },
+          error: (account, mailbox, error) => {
+            metrics.errors.inc({ stage: 'collecting', code: boundedCode(error.code) });
+            logger.error({ stage: 'collecting', account, mailbox, code: error.code }, error.message);
+          },
+          lockLost: (account, mailbox, reason) => logger.warn({ stage: 'collecting', account, mailbox }, `mailbox lock lost: ${reason}`),
+        },
+      });
+      stoppers.push(() => collector!.stop());
+    }
+    if (roles.has('alert')) {
+      alerter = runAlerter(config, { client: es, redis, logger });
+      stoppers.push(() => alerter!.stop());
+    }
+  } catch (err) {
+    await Promise.allSettled(stoppers.reverse().map((s) => s()));
+    redis.disconnect();
+    await es.close().catch(() => undefined);
+    throw err;
+  }
+
+  // Queue depth for the gauge and the health of the queue as seen by this process.
+  const queue = new Queue(messageQueueName(config), { connection: createRedis(config.redis, 'command'), prefix: queuePrefix(config) });
+  queue.on('error', () => undefined);
+  const refreshQueueGauge = async (): Promise<void> => {
+    try {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+      for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ state }, n);
+    } catch { /* Redis away: the health check says so */ }
+  };
+  timers.push(setInterval(() => void refreshQueueGauge(), options.queueGaugeIntervalMs ?? 5_000));
+
+  const http = await startObservabilityServer({ host: config.http.host, port: config.http.port, metrics, checks });
+  logger.info({ roles: [...roles], http: http.url }, 'mailverdict started');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    metrics, http, collector, worker, alerter,
+    stop: () => {
+      stopped ??= (async () => {
+        for (const t of timers) clearInterval(t);
+        // Collectors first (no new jobs), then workers finish what is in flight, then the alerter.
+        for (const stop of stoppers) await stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'error while stopping'));
+        await queue.close().catch(() => undefined);
+        await http.close();
+        redis.disconnect();
+        await es.close().catch(() => undefined);
+        logger.info('mailverdict stopped');
+      })();
+      return stopped;
+    },
+  };
+}
+
+function boundedCode(code: string): string {
+  return /^[A-Za-z0-9_]{1,40}$/.test(code) ? code : 'other';
+}
