@@ -2,6 +2,9 @@
 // end of every window that holds an incomplete scan, and after each while an alert is open (until it
 // resolves). Windows with no such scan can neither fire nor resolve anything, so skipping them changes
 // no outcome and keeps a month of history to a few hundred evaluations.
+// The alert index is the alerter's state and it has no notion of "as of": events an earlier replay recorded
+// later in the period would make this one see incidents as already closed and fire again. So the spike-rule
+// events of the period are removed first and re-derived from the data (the demo sends no webhooks).
 import type { Client } from '@elastic/elasticsearch';
 import type { AlertConfig } from '../alerts/alert-config.js';
 import { Alerter } from '../alerts/alerter.js';
@@ -17,6 +20,7 @@ export async function replayAlerter(client: Client, alerts: AlertConfig, indexPr
   const config = { alerts: { ...alerts, silentCollector: { ...alerts.silentCollector, enabled: false }, webhooks: [] }, elasticsearch: { indexPrefix } };
   const alerter = new Alerter(config, { client });
   await client.indices.refresh({ index: `${indexPrefix}-2*`, allow_no_indices: true, ignore_unavailable: true });
+  await removeAlertsOfPeriod(client, `${indexPrefix}-alerts`, alerts.rules.map((r) => r.name), start, end);
   let evaluations = 0;
   let recorded = 0;
   for (const rule of alerts.rules) {
@@ -57,4 +61,18 @@ async function windowEndsWithMatches(client: Client, prefix: string, timeField: 
   const buckets = (response.aggregations?.['windows'] as { buckets?: { key: number }[] } | undefined)?.buckets ?? [];
   // Buckets are aligned to the epoch like the alerter's windows when the interval divides a day.
   return buckets.map((b) => b.key + stepMs).sort((a, b) => a - b);
+}
+
+/** Spike-rule alert events recorded for [start, end + a day) (a resolution may come a little after the end). */
+async function removeAlertsOfPeriod(client: Client, index: string, rules: string[], start: Date, end: Date): Promise<void> {
+  const query = { bool: { filter: [
+    { terms: { rule: rules } },
+    { range: { '@timestamp': { gte: start.toISOString(), lt: new Date(end.getTime() + 86_400_000).toISOString() } } },
+  ] } };
+  await client.indices.refresh({ index, allow_no_indices: true, ignore_unavailable: true });
+  for (let page = 0; page < 1000; page++) {
+    const found = await client.search({ index, size: 1000, _source: false, allow_no_indices: true, ignore_unavailable: true, query });
+    if (found.hits.hits.length === 0) return;
+    await client.bulk({ refresh: true, operations: found.hits.hits.map((h) => ({ delete: { _index: h._index, _id: h._id ?? '' } })) });
+  }
 }

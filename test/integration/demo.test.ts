@@ -1,0 +1,126 @@
+// The demo end to end on the real Dovecot, Redis and Elasticsearch at a reduced size: every generated message
+// is indexed exactly once, the printed summary's numbers are what Elasticsearch holds (counted here with
+// independent queries), the alerter fires exactly once for the spike gateway, and a second run ends the same.
+import { Queue } from 'bullmq';
+import { ImapFlow } from 'imapflow';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TextSink } from '../../src/commands/command.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import type { Config } from '../../src/config/schema.js';
+import { generateDemoQuarantine } from '../../src/demo/generate-quarantine.js';
+import { runDemo, type RunDemoResult } from '../../src/demo/run-demo.js';
+import { parseMessage } from '../../src/parse-message.js';
+import { createElasticsearchClient } from '../../src/sink/create-client.js';
+import { serviceSettings, uniqueName } from '../support/services.js';
+
+const SIZE = 1000;
+const SEED = 'ci-demo';
+const END = new Date('2026-06-01T00:00:00Z');
+
+const s = serviceSettings();
+const user = s.imapUsers[0]!;
+const keyPrefix = uniqueName('itmv-demo');
+const indexPrefix = uniqueName('itmv-demo').toLowerCase();
+const queueName = uniqueName('itq-demo');
+const mailbox = uniqueName('it-demo');
+const config: Config = parseConfig({
+  redis: { url: s.redisUrl, keyPrefix },
+  elasticsearch: { nodes: [s.esUrl], indexPrefix },
+  queue: { name: queueName },
+  accounts: [{ id: 'demo', host: s.imapHost, port: s.imapPort, tls: 'none', user: user.user, password: user.pass, mailboxes: [mailbox] }],
+}, { env: {} });
+const es = createElasticsearchClient(config.elasticsearch);
+
+async function demo(): Promise<{ result: RunDemoResult; out: string }> {
+  let out = '';
+  let log = '';
+  const sink = (append: (t: string) => void): TextSink => ({ write: (t) => { append(t); } });
+  const result = await runDemo({
+    config, account: config.accounts[0]!, mailbox, size: SIZE, seed: SEED, end: END,
+    out: sink((t) => { out += t; }), log: sink((t) => { log += t; }), tty: false, ascii: true, timeoutMs: 120_000,
+  });
+  expect(log).toContain('demo: setup: 3 index templates ready');
+  return { result, out };
+}
+
+const mailboxFilter = [{ term: { 'mailverdict.source.account': 'demo' } }, { term: { 'mailverdict.source.mailbox': mailbox } }];
+
+async function count(extra: object[] = []): Promise<number> {
+  const r = await es.count({ index: `${indexPrefix}-2*`, query: { bool: { filter: [...mailboxFilter, ...extra] } } });
+  return r.count;
+}
+
+describe('mailverdict demo end to end (reduced size, real services)', () => {
+  afterAll(async () => {
+    await es.indices.delete({ index: `${indexPrefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+    for (const t of await es.indices.getIndexTemplate({ name: `${indexPrefix}-*` }).then((r) => r.index_templates, () => [])) {
+      await es.indices.deleteIndexTemplate({ name: t.name }).catch(() => undefined);
+    }
+    await es.close();
+    const redis = new Redis(s.redisUrl);
+    redis.on('error', () => undefined);
+    const q = new Queue(queueName, { connection: redis, prefix: keyPrefix });
+    q.on('error', () => undefined);
+    await q.obliterate({ force: true }).catch(() => undefined);
+    await q.close();
+    const keys = await redis.keys(`${keyPrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    const imap = new ImapFlow({ host: s.imapHost, port: s.imapPort, secure: false, doSTARTTLS: false, auth: { user: user.user, pass: user.pass }, logger: false });
+    await imap.connect();
+    await imap.mailboxDelete(mailbox).catch(() => undefined);
+    await imap.logout();
+  });
+
+  let first: { result: RunDemoResult; out: string };
+
+  it('indexes every generated message exactly once', async () => {
+    first = await demo();
+    expect(first.result.seeded.appended).toBe(SIZE);
+    const generated = await generateDemoQuarantine({ size: SIZE, seed: SEED, end: END });
+    const expected = generated.messages.map((m) => parseMessage(m.raw, { source: { kind: 'file' } }).id).sort();
+    const r = await es.search({ index: `${indexPrefix}-2*`, size: 10_000, _source: false, query: { bool: { filter: mailboxFilter } } });
+    expect(r.hits.hits.map((h) => h._id).sort()).toEqual(expected);
+  });
+
+  it('prints a summary whose numbers are what Elasticsearch holds', async () => {
+    const summary = first.result.summary!;
+    expect(summary.documents).toBe(await count());
+    expect(first.out).toContain(`mailverdict demo: ${summary.documents} documents indexed in ${indexPrefix}-2026.05`);
+    expect(summary.gateways.map((g) => g.gateway).sort()).toEqual(['ctch', 'exchange', 'imail', 'klms', 'kse', 'ksmg']);
+    expect(summary.gateways.reduce((n, g) => n + g.documents, 0)).toBe(summary.documents);
+    for (const g of summary.gateways) {
+      const gw = { term: { 'mailverdict.gateway': g.gateway } };
+      expect(g.documents).toBe(await count([gw]));
+      for (const [verdict, n] of Object.entries(g.verdicts)) expect(n).toBe(await count([gw, { term: { 'mailverdict.spam.verdict': verdict } }]));
+      for (const [status, n] of Object.entries(g.scanStatuses)) expect(n).toBe(await count([gw, { term: { 'mailverdict.scan.status': status } }]));
+      expect(Object.values(g.scanStatuses).reduce((a, b) => a + b, 0)).toBe(g.documents);
+      // The table line of the gateway shows its count.
+      expect(first.out).toMatch(new RegExp(`^${g.gateway}\\s+${g.documents}\\s`, 'm'));
+    }
+    const ksmg = summary.gateways.find((g) => g.gateway === 'ksmg')!;
+    expect((ksmg.scanStatuses['fallback'] ?? 0) + (ksmg.scanStatuses['timeout'] ?? 0)).toBeGreaterThan(40);
+  });
+
+  it('the alerter fired exactly once, for the spike gateway, inside the spike, and it resolved', async () => {
+    const summary = first.result.summary!;
+    const fired = summary.alerts.filter((a) => a.state === 'fired');
+    expect(fired.map((a) => a.gateway)).toEqual([first.result.quarantine.spike.gateway]);
+    const at = new Date(fired[0]!.at).getTime();
+    expect(at).toBeGreaterThan(first.result.quarantine.spike.start.getTime());
+    expect(at).toBeLessThanOrEqual(first.result.quarantine.spike.end.getTime());
+    expect(summary.alerts.filter((a) => a.state === 'resolved')).toHaveLength(1);
+    const stored = await es.count({ index: `${indexPrefix}-alerts`, query: { term: { state: 'fired' } } });
+    expect(stored.count).toBe(fired.length);
+    expect(first.out).toContain('alerts fired: 1');
+  });
+
+  it('a second run replaces the demo and ends with the same numbers, nothing doubled or re-alerted', async () => {
+    const second = await demo();
+    expect(second.result.summary!.documents).toBe(SIZE);
+    expect(await count()).toBe(SIZE);
+    expect(second.result.summary!.gateways).toEqual(first.result.summary!.gateways);
+    expect(second.result.summary!.alerts).toEqual(first.result.summary!.alerts);
+  });
+});
