@@ -51,7 +51,8 @@ export const exchangeSclParser: VendorParser = {
   parse(block: HeaderBlock): ParserOutput {
     const fields = block.byName.get(SCL);
     const field = fields?.[0];
-    if (field === undefined || hasKaspersky(block)) return { gateways: [], warnings: [] };
+    // In EOP mail the Exchange Online parser owns the SCL (it reads it in its own context).
+    if (field === undefined || hasKaspersky(block) || block.byName.has('x-forefront-antispam-report')) return { gateways: [], warnings: [] };
     const gateway: GatewayResult = {
       id: 'exchange',
       vendor: 'Microsoft',
