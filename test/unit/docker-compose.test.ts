@@ -1,6 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../../src/config/load-config.js';
 
 const composeFile = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
 
@@ -24,5 +27,56 @@ describe('docker-compose.yml', () => {
     expect(config).toMatch(/--maxmemory-policy[\s\S]*noeviction/);
     expect(config).toContain('elasticsearch:8.19');
     expect(config).toContain('kibana:8.19');
+  });
+});
+
+describe('docker-compose.yml stack and Dockerfile', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const config = (): Record<string, unknown> => {
+    const [cmd, ...args] = composeCommand();
+    return parseYaml(execFileSync(cmd!, [...args, '-f', composeFile, 'config'], { encoding: 'utf8' })) as Record<string, unknown>;
+  };
+  type Service = { command?: string[]; depends_on?: Record<string, { condition: string }>; ports?: unknown; container_name?: string; restart?: string; healthcheck?: unknown; build?: unknown };
+
+  it('has the product services with their start order, one-shot setup and seeding, and a scalable worker', () => {
+    const services = config()['services'] as Record<string, Service>;
+    for (const name of ['elasticsearch', 'kibana', 'redis', 'dovecot', 'demo-seed', 'setup', 'collector', 'worker', 'alerter']) expect(services[name], name).toBeDefined();
+    expect(services['setup']!.command).toEqual(['setup', '--kibana', 'http://kibana:5601']);
+    expect(services['setup']!.restart).toBe('no');
+    expect(services['demo-seed']!.command).toEqual(['demo', '--seed-only']);
+    expect(services['collector']!.command).toEqual(['collect']);
+    expect(services['worker']!.command).toEqual(['work']);
+    expect(services['alerter']!.command).toEqual(['alert']);
+    expect(services['collector']!.depends_on).toMatchObject({
+      setup: { condition: 'service_completed_successfully' },
+      'demo-seed': { condition: 'service_completed_successfully' },
+      redis: { condition: 'service_healthy' },
+      dovecot: { condition: 'service_healthy' },
+    });
+    expect(services['worker']!.depends_on).toMatchObject({ setup: { condition: 'service_completed_successfully' }, elasticsearch: { condition: 'service_healthy' } });
+    // --scale worker=N needs no fixed container name and no published port.
+    expect(services['worker']!.container_name).toBeUndefined();
+    expect(services['worker']!.ports).toBeUndefined();
+    for (const name of ['elasticsearch', 'kibana', 'redis', 'dovecot']) expect(services[name]!.healthcheck, name).toBeDefined();
+  });
+
+  it('builds a multi-stage image that runs as a non-root user', () => {
+    const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/^COPY --from=build /m);
+    const users = [...dockerfile.matchAll(/^USER (\S+)/gm)].map((m) => m[1]);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users[users.length - 1]).not.toMatch(/^(root|0)$/);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/mailverdict.js"\]/m);
+    // What the image copies exists.
+    for (const m of dockerfile.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)) {
+      for (const path of m[1]!.split(' ')) expect(existsSync(`${root}${path}`), path).toBe(true);
+    }
+  });
+
+  it("mounts a configuration the product accepts", () => {
+    const loaded = loadConfig({ file: `${root}docker/mailverdict.yaml`, env: {} });
+    expect(loaded.accounts[0]!.host).toBe('dovecot');
+    expect(loaded.redis.url).toBe('redis://redis:6379');
   });
 });
