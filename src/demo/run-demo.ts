@@ -66,6 +66,18 @@ export async function runDemo(o: RunDemoOptions): Promise<RunDemoResult> {
   await step(`generated ${q.messages.length} messages from ${new Set(q.messages.map((m) => m.gateway)).size} gateways, `
     + `${q.start.toISOString().slice(0, 10)} to ${q.end.toISOString().slice(0, 10)} (seed "${q.seed}")`);
 
+  // Two demo runs on one mailbox would delete each other's mailbox and documents halfway.
+  const lock = await acquireDemoLock(o.config, account.id, mailbox);
+  try {
+    return await seedAndIndex(o, account, mailbox, q, started, step);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function seedAndIndex(
+  o: RunDemoOptions, account: AccountConfig, mailbox: string, q: DemoQuarantine, started: number, step: (text: string) => Promise<void> | void,
+): Promise<RunDemoResult> {
   const appendProgress = new Progress({ sink: o.log, tty: o.tty, label: `demo: APPEND to ${account.user}/${mailbox}`, total: q.messages.length });
   const seeded = await seedMailbox(imapOptions(account), mailbox, q.messages, {
     progressEvery: 100,
@@ -80,6 +92,7 @@ export async function runDemo(o: RunDemoOptions): Promise<RunDemoResult> {
     const templates = await ensureIndexTemplates(client, o.config.elasticsearch);
     await step(`setup: ${templates.length} index templates ready`);
     await removePreviousDemo(client, o.config.elasticsearch.indexPrefix, account.id, mailbox);
+    await step('removed the documents of an earlier demo run from this mailbox (if any)');
 
     await runPipelineUntilDrained(o, account, mailbox, seeded);
 
@@ -99,6 +112,28 @@ export async function runDemo(o: RunDemoOptions): Promise<RunDemoResult> {
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+const DEMO_LOCK_TTL_S = 15 * 60;
+
+/** A Redis lock per demo mailbox (SET NX with a TTL, so a crashed run frees it); throws when taken. */
+async function acquireDemoLock(config: Config, account: string, mailbox: string): Promise<{ release(): Promise<void> }> {
+  const redis = createRedis(config.redis, 'command');
+  const key = `${queuePrefix(config)}:demo-lock:{${encodeURIComponent(account)}/${encodeURIComponent(mailbox)}}`;
+  const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  try {
+    const ok = await redis.set(key, token, 'EX', DEMO_LOCK_TTL_S, 'NX');
+    if (ok !== 'OK') throw new Error(`another demo run is using mailbox ${mailbox} of account ${account}; wait for it or pass --mailbox <other>`);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  return {
+    async release() {
+      await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, token).catch(() => undefined);
+      redis.disconnect();
+    },
+  };
 }
 
 /**
