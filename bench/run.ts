@@ -1,6 +1,7 @@
 // `npm run bench` → every part; `tsx bench/run.ts parse` → the named parts only.
 const PARTS: Record<string, () => Promise<void>> = {
   parse: async () => (await import('./parse.js')).runParseBench(),
+  pipeline: async () => (await import('./pipeline.js')).runPipelineBench(),
 };
 
 async function main(): Promise<void> {
