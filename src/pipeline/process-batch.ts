@@ -2,7 +2,7 @@
 // the watermark. A TransientIndexError (Elasticsearch away) fails the job so BullMQ retries it; the
 // watermark then does not move, and a retried batch is harmless (create + deterministic _id).
 import type { Client } from '@elastic/elasticsearch';
-import type { ParsedMessage } from '../document/types.js';
+import type { ParsedMessage, SourceInfo } from '../document/types.js';
 import { parseFetched } from '../parse-message.js';
 import type { BatchOutcome, BulkSink } from '../sink/bulk-sink.js';
 import { Watermark } from '../collector/watermark.js';
@@ -44,9 +44,12 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
   const warnings = new Map<string, number>();
   const internalDates: (Date | undefined)[] = [];
 
-  for (const m of job.messages) {
+  for (const [i, m] of job.messages.entries()) {
     const headerBytes = Buffer.from(m.headers, 'base64');
-    const source = { kind: 'imap' as const, account: job.account, mailbox: job.mailbox, uidvalidity: job.uidvalidity, uid: m.uid };
+    const file = job.files?.[i];
+    const source: SourceInfo = file !== undefined
+      ? { kind: 'file', path: file }
+      : { kind: 'imap', account: job.account, mailbox: job.mailbox, uidvalidity: job.uidvalidity, uid: m.uid };
     try {
       const parts = m.parts.map((p) => ({ path: p.path, raw: Buffer.from(p.headers, 'base64') }));
       const internalDate = m.internalDate === undefined ? undefined : new Date(m.internalDate);
@@ -70,8 +73,12 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
   const now = Date.now();
   for (const d of internalDates) if (d !== undefined) deps.events?.lag?.(Math.max(0, (now - d.getTime()) / 1000));
 
-  const watermark = new Watermark(deps.redis, deps.keyPrefix, { account: job.account, mailbox: job.mailbox });
-  const committed = await watermark.report(job.uidvalidity, batchInterval(job));
+  // Replayed files belong to no mailbox: there is no watermark to move.
+  let committed = -1;
+  if (job.files === undefined) {
+    const watermark = new Watermark(deps.redis, deps.keyPrefix, { account: job.account, mailbox: job.mailbox });
+    committed = await watermark.report(job.uidvalidity, batchInterval(job));
+  }
   if (committed >= 0) deps.events?.committed?.(job.account, job.mailbox, committed);
   return {
     created: outcome.created,

@@ -26,6 +26,8 @@ export interface MessageBatchJob {
   messages: FetchedMessage[];
   /** When the collector enqueued it (ISO), for end-to-end lag. */
   enqueuedAt?: string;
+  /** Set by `mailverdict replay`: the file each message came from (same order); no mailbox, no watermark. */
+  files?: string[];
 }
 
 /** The UID interval (lo, hi] a batch covers. */

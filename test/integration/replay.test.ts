@@ -126,6 +126,11 @@ describe('mailverdict replay (real Redis, Elasticsearch, worker)', () => {
     expect(first.out).toContain('all 2 jobs processed');
     const both = [...idsOf(mboxMessages), ...idsOf(maildirMessages)].sort();
     expect(await indexedIds()).toEqual(both);
+    // Documents replayed through the queue say which file they came from, not a mailbox.
+    const fromMaildir = await es.search<{ mailverdict: { source: { kind: string; path?: string } } }>({
+      index: `${indexPrefix}-2*`, size: 1, query: { prefix: { 'mailverdict.source.path': maildirPath } },
+    });
+    expect(fromMaildir.hits.hits[0]?._source?.mailverdict.source.kind).toBe('file');
 
     const again = await run(['--progress', 'none', maildirPath, mboxPath]);
     expect(again.code).toBe(0);
