@@ -233,7 +233,7 @@ export function savedObjects(): Json[] {
   const av = donut('mailverdict-av-status', 'Anti-virus status', 'mailverdict.av.status', 'Anti-virus');
   const phishing = donut('mailverdict-phishing-status', 'Phishing status', 'mailverdict.phishing.status', 'Phishing');
   const links = donut('mailverdict-links-status', 'Link scanning status', 'mailverdict.links.status', 'Links');
-  const senders = topBars('mailverdict-top-spam-senders', 'Top envelope senders among spam', 'email.sender.address', 'Envelope sender', 15,
+  const senders = topBars('mailverdict-top-spam-senders', 'Top envelope-sender domains among spam', 'mailverdict.sender_domain', 'Envelope sender domain', 15,
     'mailverdict.spam.verdict:(spam OR blocklisted)');
   const incompleteTable = search('mailverdict-recent-incomplete-scans', 'Recent incomplete scans', 'messages', INCOMPLETE, [
     'mailverdict.gateway', 'observer.hostname', 'mailverdict.scan.status', 'mailverdict.scan.raw', 'mailverdict.spam.verdict',

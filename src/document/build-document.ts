@@ -77,6 +77,8 @@ export function assembleDocument(
     email: emailFields(block, top),
     mailverdict: mv,
   };
+  const domain = senderDomain(document.email.sender?.address);
+  if (domain !== undefined) mv.sender_domain = domain;
   if (top !== undefined) {
     const observer: NonNullable<MailverdictDocument['observer']> = { vendor: top.vendor, product: top.product };
     if (top.version !== undefined) observer.version = top.version;
@@ -167,4 +169,13 @@ function stripAngles(value: string): string {
     v = v.slice(open + 1, close === -1 ? undefined : close);
   }
   return v.trim();
+}
+
+/** `user@Example.COM` → `example.com`; nothing for an address without a usable domain. */
+export function senderDomain(address: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  const at = address.lastIndexOf('@');
+  if (at === -1 || at === address.length - 1) return undefined;
+  const domain = address.slice(at + 1).trim().toLowerCase();
+  return domain.length > 0 && domain.length <= 255 && !domain.includes(' ') ? domain : undefined;
 }

@@ -132,6 +132,8 @@ export interface MailverdictDocument {
     rule_ids?: string[];
     blocklists?: string[];
     scl?: number;
+    /** Domain of the envelope sender (email.sender.address), lowercased: the "top sender domains" panel. */
+    sender_domain?: string;
     gateways: GatewayResult[];
     source: SourceInfo;
     headers: Record<string, string[]>;

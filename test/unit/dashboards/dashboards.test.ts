@@ -39,7 +39,7 @@ describe('dashboards/mailverdict.ndjson', () => {
       'Messages by spam verdict', 'Scan status over time (line: timeout + fallback + error)', 'Share of incomplete scans per gateway',
       'Spam score distribution per product (each on its own scale)', 'SPF results', 'DKIM results', 'DMARC results',
       'Anti-virus status', 'Phishing status', 'Link scanning status', 'Top fired rules', 'Top blocklists',
-      'Top envelope senders among spam', 'Recent incomplete scans', 'Alerts fired', 'Alert history',
+      'Top envelope-sender domains among spam', 'Recent incomplete scans', 'Alerts fired', 'Alert history',
     ]);
     expect(dashboardPanels(main)).toHaveLength(16);
     expect(dashboardControls(main).map((c) => c.fieldName)).toEqual(['mailverdict.gateway', 'observer.hostname', 'observer.product', 'mailverdict.source.mailbox']);

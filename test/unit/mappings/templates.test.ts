@@ -47,6 +47,7 @@ const maximal: DeepRequired<MailverdictDocument> = {
   },
   mailverdict: {
     gateway: 'ksmg',
+    sender_domain: 'example.com',
     ...verdicts,
     spam: { ...verdicts.spam, rules: [...verdicts.spam.rules] },
     av: { ...verdicts.av, threats: [...verdicts.av.threats] },
