@@ -15,7 +15,7 @@
 // mailbox, indices, templates and Redis keys it created.
 //
 // `tsx bench/pipeline.ts [--messages N] [--latency-messages 50] [--latency-spacing-ms 200] [--user bob]
-//   [--append] [--keep] [--no-build] [--skip-bulk-variant]
+//   [--append] [--keep] [--no-build] [--skip-bulk-variant] [--profile (children write .cpuprofile files)]
 //   [--batch-size n] [--batch-max-messages n] [--batch-max-bytes n] [--max-waiting-jobs n] [--concurrency n]
 //   [--bulk-max-docs n] [--bulk-max-bytes n] [--out file]`
 // (`npm run bench` / `tsx bench/run.ts pipeline` run it with the defaults.)
@@ -60,6 +60,7 @@ interface Options {
   keep: boolean;
   build: boolean;
   bulkVariant: boolean;
+  profile: boolean;
   out: string | undefined;
   overrides: Partial<Record<'batchSize' | 'batchMaxMessages' | 'batchMaxBytes' | 'maxWaitingJobs' | 'concurrency' | 'bulkMaxDocs' | 'bulkMaxBytes', number>>;
 }
@@ -71,7 +72,7 @@ function parseOptions(argv: readonly string[]): Options {
     options: {
       messages: { type: 'string' }, 'latency-messages': { type: 'string' }, 'latency-spacing-ms': { type: 'string' },
       user: { type: 'string' }, append: { type: 'boolean' }, keep: { type: 'boolean' }, 'no-build': { type: 'boolean' },
-      'skip-bulk-variant': { type: 'boolean' }, out: { type: 'string' },
+      'skip-bulk-variant': { type: 'boolean' }, profile: { type: 'boolean' }, out: { type: 'string' },
       'batch-size': { type: 'string' }, 'batch-max-messages': { type: 'string' }, 'batch-max-bytes': { type: 'string' },
       'max-waiting-jobs': { type: 'string' }, concurrency: { type: 'string' }, 'bulk-max-docs': { type: 'string' },
       'bulk-max-bytes': { type: 'string' },
@@ -104,6 +105,7 @@ function parseOptions(argv: readonly string[]): Options {
     keep: values.keep === true,
     build: values['no-build'] !== true,
     bulkVariant: values['skip-bulk-variant'] !== true,
+    profile: values.profile === true,
     out: values.out,
     overrides,
   };
@@ -201,12 +203,14 @@ async function deliver(config: Config, mailbox: string, messages: readonly Bench
 
 async function fetchCeiling(config: Config, mailbox: string, expected: number) {
   const account = accountOf(config);
+  const cpuA = cpuSnapshot(serviceGroups());
   const t0 = performance.now();
   const client = new ImapFlow(imapOptions(account));
   await client.connect();
   let messages = 0;
   let bytes = 0;
   let parts = 0;
+  let cpuB = cpuA;
   try {
     await client.mailboxOpen(mailbox, { readOnly: true });
     const found = await client.search({ uid: '1:*' }, { uid: true });
@@ -221,11 +225,16 @@ async function fetchCeiling(config: Config, mailbox: string, expected: number) {
       }
     }
   } finally {
+    // CPU before LOGOUT: Dovecot's imap process of this session ends with it.
+    cpuB = cpuSnapshot(serviceGroups());
     await client.logout().catch(() => undefined);
   }
   const seconds = (performance.now() - t0) / 1000;
   if (messages !== expected) throw new Error(`fetch ceiling saw ${messages} messages, expected ${expected}`);
-  return { seconds: round(seconds, 2), messages_per_second: round(messages / seconds), avg_header_base64_bytes: round(bytes / messages), mime_parts_fetched: parts };
+  return {
+    seconds: round(seconds, 2), messages_per_second: round(messages / seconds), avg_header_base64_bytes: round(bytes / messages),
+    mime_parts_fetched: parts, cpu: cpuUsage(cpuA, cpuB, messages),
+  };
 }
 
 function prebuildDocuments(messages: readonly BenchMessage[], account: string, mailbox: string, uidvalidity: number): ParsedMessage[] {
@@ -268,12 +277,15 @@ interface PipelineRun {
   queue_waiting_samples: { t_s: number; waiting: number; active: number; committed: number }[];
   cpu: CpuUsage;
   exit_codes: Record<string, number | null>;
+  /** Seconds from SIGTERM to exit (graceful shutdown), per process. */
+  stop_seconds: Record<string, number>;
 }
 
 async function runPipeline(
   bin: string, config: Config, dir: string, ids: { mailbox: string }, target: { lastUid: number; uidvalidity: number; n: number },
   cpuGroups: (children: Child[]) => CpuGroups,
-): Promise<{ run: PipelineRun; children: Child[]; watermark: Watermark; redis: ReturnType<typeof createRedis>; queue: Queue }> {
+  childEnv: Record<string, string>,
+): Promise<{ run: PipelineRun; children: Child[]; watermark: Watermark; redis: ReturnType<typeof createRedis>; queue: Queue; queueConnection: ReturnType<typeof createRedis> }> {
   const ports = { collect: await freePort(), work: await freePort() };
   const files: Record<'collect' | 'work', string> = { collect: join(dir, 'collect.yaml'), work: join(dir, 'work.yaml') };
   for (const role of ['collect', 'work'] as const) {
@@ -282,14 +294,16 @@ async function runPipeline(
   }
   const redis = createRedis(config.redis, 'command');
   const watermark = new Watermark(redis, config.redis.keyPrefix, { account: 'bench', mailbox: ids.mailbox });
-  const queue = new Queue(config.queue.name, { connection: createRedis(config.redis, 'command'), prefix: config.redis.keyPrefix });
+  // BullMQ does not close a connection it is given: kept to close it ourselves.
+  const queueConnection = createRedis(config.redis, 'command');
+  const queue = new Queue(config.queue.name, { connection: queueConnection, prefix: config.redis.keyPrefix });
   queue.on('error', () => undefined);
 
   const before = cpuSnapshot(cpuGroups([]));
   const t0 = performance.now();
   // Worker first (it checks the templates), collector right after: both start up in parallel.
-  const worker = startRole(bin, 'work', files.work, join(dir, 'work.log'), {});
-  const collector = startRole(bin, 'collect', files.collect, join(dir, 'collect.log'), {});
+  const worker = startRole(bin, 'work', files.work, join(dir, 'work.log'), childEnv);
+  const collector = startRole(bin, 'collect', files.collect, join(dir, 'collect.log'), childEnv);
   const children = [collector, worker];
   const groups = cpuGroups(children);
   const mem: PipelineRun['rss_mb'] = {};
@@ -345,7 +359,7 @@ async function runPipeline(
   const seconds = (tEnd - t0) / 1000;
   const first = ((firstCommitAt ?? tEnd) - t0) / 1000;
   return {
-    children, watermark, redis, queue,
+    children, watermark, redis, queue, queueConnection,
     run: {
       seconds_from_spawn: round(seconds, 2),
       messages_per_second: round(target.n / seconds),
@@ -356,6 +370,7 @@ async function runPipeline(
       queue_waiting_samples: samples,
       cpu: cpuUsage(before, after, target.n),
       exit_codes: {},
+      stop_seconds: {},
     },
   };
 }
@@ -469,7 +484,7 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
   const loadStart = load();
   const phases: Record<string, number[]> = { start: loadStart };
   let children: Child[] = [];
-  let extra: { redis: ReturnType<typeof createRedis>; queue: Queue } | undefined;
+  let extra: { redis: ReturnType<typeof createRedis>; queue: Queue; queueConnection: ReturnType<typeof createRedis> } | undefined;
   log(`N=${o.messages}, mailbox ${o.user}/${ids.mailbox}, index prefix ${ids.indexPrefix}, redis prefix ${ids.keyPrefix}; load ${loadStart.join(' ')}`);
 
   try {
@@ -488,9 +503,7 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
     phases['fetch'] = load();
     const fetchCold = await fetchCeiling(config, ids.mailbox, o.messages);
     log(`fetch ceiling pass 1 (fills Dovecot's cache): ${fetchCold.messages_per_second} msg/s`);
-    const cpuFetchA = cpuSnapshot(serviceGroups());
     const fetchWarm = await fetchCeiling(config, ids.mailbox, o.messages);
-    const cpuFetch = cpuUsage(cpuFetchA, cpuSnapshot(serviceGroups()), o.messages);
     log(`fetch ceiling pass 2: ${fetchWarm.messages_per_second} msg/s`);
 
     const tParse = performance.now();
@@ -515,11 +528,12 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
 
     phases['pipeline'] = load();
     log('pipeline: starting `mailverdict work` and `mailverdict collect`');
+    const childEnv: Record<string, string> = o.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(dir, 'profiles')}` } : {};
     const p = await runPipeline(cli.bin, config, dir, ids, { lastUid: delivery.lastUid, uidvalidity: delivery.uidvalidity, n: o.messages }, (cs) => ({
       ...serviceGroups(), ...Object.fromEntries(cs.map((c) => [c.role === 'collect' ? 'collector' : 'worker', () => [c.pid]])),
-    }));
+    }), childEnv);
     children = p.children;
-    extra = { redis: p.redis, queue: p.queue };
+    extra = { redis: p.redis, queue: p.queue, queueConnection: p.queueConnection };
     log(`pipeline: ${o.messages} messages in ${p.run.seconds_from_spawn} s = ${p.run.messages_per_second} msg/s`);
 
     phases['latency'] = load();
@@ -527,7 +541,11 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
     const latency = await measureLatency(config, es, ids.mailbox, latencyMessages, o.latencySpacingMs);
     log(`latency: p50 ${latency.p50_ms} ms, p95 ${latency.p95_ms} ms (${latency.searchable}/${latency.messages} searchable)`);
 
-    for (const c of children) p.run.exit_codes[c.role] = await stopChild(c);
+    for (const c of children) {
+      const t = performance.now();
+      p.run.exit_codes[c.role] = await stopChild(c, 60_000);
+      p.run.stop_seconds[c.role] = round((performance.now() - t) / 1000, 2);
+    }
     children = [];
     const counts = await countDocs(es, ids.indexPrefix);
     const loadEnd = load();
@@ -579,7 +597,7 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
         latency_p95: latency.p95_ms < TARGET_P95_MS && latency.searchable === latency.messages,
       },
       pipeline: p.run,
-      fetch_ceiling: { first_pass: fetchCold, second_pass: fetchWarm, cpu: cpuFetch },
+      fetch_ceiling: { first_pass: fetchCold, second_pass: fetchWarm },
       bulk_ceiling: { prebuild_parse_seconds: round(parseSeconds, 1), cpu_first_variant: cpuBulk },
       latency,
       verification: { indexed_messages: counts.messages, expected: o.messages + latency.messages, dead_letters: counts.deadletters },
@@ -611,6 +629,7 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
     for (const c of children) await stopChild(c, 5000);
     if (extra !== undefined) {
       await extra.queue.close().catch(() => undefined);
+      extra.queueConnection.disconnect();
       extra.redis.disconnect();
     }
     if (!o.keep) {
@@ -639,7 +658,7 @@ function serviceGroups(): CpuGroups {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runPipelineBench(process.argv.slice(2)).catch((err: unknown) => {
+  runPipelineBench(process.argv.slice(2)).then(() => process.exit(0), (err: unknown) => {
     console.error(err);
     process.exit(1);
   });
