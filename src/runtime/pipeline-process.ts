@@ -134,7 +134,10 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
   }
 
   // Queue depth for the gauge and the health of the queue as seen by this process.
-  const queue = new Queue(messageQueueName(config), { connection: createRedis(config.redis, 'command'), prefix: queuePrefix(config) });
+  // BullMQ does not close a connection it was given: we keep it to close it ourselves, or the open socket
+  // keeps the process alive after a graceful stop.
+  const queueConnection = createRedis(config.redis, 'command');
+  const queue = new Queue(messageQueueName(config), { connection: queueConnection, prefix: queuePrefix(config) });
   queue.on('error', () => undefined);
   const refreshQueueGauge = async (): Promise<void> => {
     try {
@@ -156,6 +159,7 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
         // Collectors first (no new jobs), then workers finish what is in flight, then the alerter.
         for (const stop of stoppers) await stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'error while stopping'));
         await queue.close().catch(() => undefined);
+        queueConnection.disconnect();
         await http.close();
         redis.disconnect();
         await es.close().catch(() => undefined);
