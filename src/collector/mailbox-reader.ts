@@ -2,6 +2,9 @@
 // backfill from the committed watermark (or the start date) in UID chunks, then wait for new mail
 // with IDLE ('exists' events) or by polling; reconnect with backoff after any failure. Batches go
 // on the queue with the UID interval they cover, so the watermark can advance over expunged gaps.
+// Every pollIntervalMs the mailbox is opened again: a server may keep serving a deleted mailbox's
+// old view to a session that has it selected (Dovecot does when the delete falls outside IDLE),
+// and only a fresh SELECT/EXAMINE shows a recreated mailbox's new UIDVALIDITY.
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { Redis } from 'ioredis';
 import { Batcher, type BatchLimits } from '../queue/batcher.js';
@@ -47,6 +50,8 @@ export class MailboxReader {
   private wake: (() => void) | undefined;
   private cursor = 0;
   private floor = 0;
+  /** When the last immediate (no-delay) resync happened, so repeated resyncs back off. */
+  private lastResyncAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: MailboxReaderOptions, private readonly deps: MailboxReaderDeps) {
     this.watermark = new Watermark(deps.redis, deps.keyPrefix, { account: options.account.id, mailbox: options.mailbox.path });
@@ -75,7 +80,10 @@ export class MailboxReader {
           this.deps.events?.error?.(this.ref.account, this.ref.mailbox, err);
           this.deps.events?.reconnect?.(this.ref.account, this.ref.mailbox, err);
           await this.status({ phase: 'error', lastError: `${err.code}: ${err.message}`, lastErrorAt: new Date().toISOString() });
-          const delay = error instanceof ResyncNeeded && failures === 1 ? 0
+          // A resync starts over at once, but only once in a while: one that keeps recurring backs off.
+          const immediate = error instanceof ResyncNeeded && failures === 1 && Date.now() - this.lastResyncAt > max;
+          if (immediate) this.lastResyncAt = Date.now();
+          const delay = immediate ? 0
             : Math.min(max, min * 2 ** Math.min(failures - 1, 20)) * (0.8 + 0.4 * Math.random());
           await this.sleep(delay, signal);
         }
@@ -90,6 +98,7 @@ export class MailboxReader {
     const { account, mailbox } = this.options;
     const useIdle = account.useIdle ?? true;
     const action = account.afterCommit?.action ?? 'none';
+    const pollMs = account.pollIntervalMs ?? 30_000;
     const client = (this.deps.createClient ?? ((o) => new ImapFlow(o)))(imapOptions(account, {
       disableAutoIdle: !useIdle,
       // Start IDLE soon after the last command so new mail is announced within a second or so.
@@ -106,6 +115,7 @@ export class MailboxReader {
       await this.status({ phase: 'connecting', collector: this.options.collectorId });
       await client.connect();
       const box = await client.mailboxOpen(mailbox.path, { readOnly: action === 'none' });
+      let openedAt = Date.now();
       const uidvalidity = Number(box.uidValidity);
       const { committed } = await this.watermark.open(uidvalidity);
       this.cursor = committed;
@@ -116,6 +126,11 @@ export class MailboxReader {
 
       while (!signal.aborted) {
         if (closed) throw new Error('IMAP connection closed');
+        if (Date.now() - openedAt >= pollMs) {
+          // Throws when the mailbox is gone (NO from the server): the reconnect loop backs off.
+          await client.mailboxOpen(mailbox.path, { readOnly: action === 'none' });
+          openedAt = Date.now();
+        }
         const current = client.mailbox;
         if (current === false || Number(current.uidValidity) !== uidvalidity) throw new ResyncNeeded('UIDVALIDITY changed');
         const state = await this.watermark.read();
@@ -124,7 +139,10 @@ export class MailboxReader {
         const seenBefore = this.existsCount;
         const from = Math.max(this.cursor, this.floor) + 1;
         const found = await client.search({ uid: `${from}:*` }, { uid: true });
-        const uids = (Array.isArray(found) ? found : []).filter((u) => u >= from).sort((a, b) => a - b);
+        // imapflow resolves false/undefined when the server refused the search or the connection is
+        // gone; read as "no new mail" that would hide the failure, so start over instead.
+        if (!Array.isArray(found)) throw new Error(closed ? 'IMAP connection closed' : 'IMAP SEARCH failed');
+        const uids = found.filter((u) => u >= from).sort((a, b) => a - b);
         const pollAt = new Date().toISOString();
         await this.status({ phase: uids.length > 0 ? 'backfill' : 'waiting', backlog: uids.length, lastPollAt: pollAt, lastSeenUid: this.cursor });
 
@@ -161,7 +179,8 @@ export class MailboxReader {
     const since = date instanceof Date ? date : new Date(date);
     if (Number.isNaN(since.getTime())) return 0;
     const found = await client.search({ since }, { uid: true });
-    const uids = Array.isArray(found) ? found : [];
+    if (!Array.isArray(found)) throw new Error('IMAP SEARCH failed');
+    const uids = found;
     let min = Number.POSITIVE_INFINITY;
     for (const u of uids) if (u < min) min = u;
     return Number.isFinite(min) ? min - 1 : Math.max(0, uidNext - 1);

@@ -128,8 +128,9 @@ describe('pipeline faults (real servers)', () => {
   });
 
   it('UIDVALIDITY change while the collector is connected: it reconnects and re-reads, no duplicates', async () => {
-    // Dovecot announces nothing to an IDLE session when its mailbox is deleted; the next command (the
-    // pollIntervalMs safety poll) gets the connection closed, and the reconnect sees the new UIDVALIDITY.
+    // Dovecot closes an IDLE session whose mailbox is deleted, but a session between commands keeps
+    // the old mailbox's view (SEARCH answers from it, IDLE gets "* NO Internal error"). The collector
+    // opens the mailbox again every pollIntervalMs, which shows the new UIDVALIDITY either way.
     h = await createHarness('uidvlive', { pollIntervalMs: 2_000 });
     await h.append(fixtures.slice(0, 10).map((f) => f.raw));
     await collector(h);
@@ -141,5 +142,32 @@ describe('pipeline faults (real servers)', () => {
     await waitFor('new watermark', () => watermarkOf(h!).read(),
       (x) => x !== undefined && x.uidvalidity !== before?.uidvalidity && x.committed === Math.max(...uids2), 60_000);
     expect(await h.indexedIds()).toEqual(expectedIds);
+  });
+
+  it('the mailbox missing for a while: error in status, reconnects with backoff (no tight loop), then re-reads', async () => {
+    h = await createHarness('uidvgone', { pollIntervalMs: 2_000 });
+    await h.append(fixtures.slice(0, 5).map((f) => f.raw));
+    let reconnects = 0;
+    const c = await collector(h, { events: { reconnect: () => { reconnects++; } } });
+    await worker(h);
+    const before = await waitFor('first pass', () => watermarkOf(h!).read(), (x) => x?.committed === 5);
+    await h.admin.mailboxDelete(h.mailbox);
+    const gone = await waitFor('an error in status', async () => (await c.statuses()).find((s) => s.mailbox === h!.mailbox),
+      (st) => st?.lastError !== undefined && /doesn't exist/i.test(st.lastError), 20_000);
+    expect(gone?.lastErrorAt).toBeDefined();
+    const counted = reconnects;
+    await new Promise((r) => setTimeout(r, 3_000));
+    // Backoff 200 ms doubling to 1 s (±20 %): about 4 to 7 attempts in 3 s; a tight loop makes hundreds.
+    expect(reconnects - counted).toBeGreaterThanOrEqual(2);
+    expect(reconnects - counted).toBeLessThanOrEqual(12);
+    expect(c.held()).toEqual([`alice/${h.mailbox}`]);
+
+    await h.admin.mailboxCreate(h.mailbox);
+    const uids2 = await h.append(fixtures.map((f) => f.raw));
+    await waitFor('new watermark', () => watermarkOf(h!).read(),
+      (x) => x !== undefined && x.uidvalidity !== before?.uidvalidity && x.committed === Math.max(...uids2), 60_000);
+    expect(await h.indexedIds()).toEqual(expectedIds);
+    const st = (await c.statuses()).find((s) => s.mailbox === h!.mailbox);
+    expect(st?.phase).toBe('waiting');
   });
 });
