@@ -273,6 +273,8 @@ interface PipelineRun {
   first_commit_after_s: number;
   steady_messages_per_second: number;
   rss_mb: Record<string, { at_10k: Memory | undefined; at_end: Memory | undefined; max_sampled_rss_mb: number }>;
+  /** V8 heap of each process from its /metrics (prom-client default metrics), MB. */
+  heap_mb: Record<string, { at_10k?: Record<string, number>; at_end?: Record<string, number> }>;
   rss_checkpoint_note: string;
   queue_waiting_samples: { t_s: number; waiting: number; active: number; committed: number }[];
   cpu: CpuUsage;
@@ -309,6 +311,7 @@ async function runPipeline(
   const mem: PipelineRun['rss_mb'] = {};
   for (const c of children) mem[c.role] = { at_10k: undefined, at_end: undefined, max_sampled_rss_mb: 0 };
   const samples: PipelineRun['queue_waiting_samples'] = [];
+  const heap: PipelineRun['heap_mb'] = {};
   let firstCommitAt: number | undefined;
   let committedAtFirst = 0;
   let committed = 0;
@@ -334,7 +337,10 @@ async function runPipeline(
     if (committed >= Math.min(RSS_CHECKPOINT, target.lastUid)) {
       for (const c of children) {
         const slot = mem[c.role];
-        if (slot !== undefined && slot.at_10k === undefined) slot.at_10k = readMemory(c.pid);
+        if (slot !== undefined && slot.at_10k === undefined) {
+          slot.at_10k = readMemory(c.pid);
+          heap[c.role] = { at_10k: await scrapeHeap(ports[c.role as 'collect' | 'work']) };
+        }
       }
     }
     if (now - lastSample >= 1000) {
@@ -354,6 +360,7 @@ async function runPipeline(
   for (const c of children) {
     const slot = mem[c.role];
     if (slot !== undefined) slot.at_end = readMemory(c.pid);
+    heap[c.role] = { ...heap[c.role], at_end: await scrapeHeap(ports[c.role as 'collect' | 'work']) };
   }
   const after = cpuSnapshot(groups);
   const seconds = (tEnd - t0) / 1000;
@@ -366,6 +373,7 @@ async function runPipeline(
       first_commit_after_s: round(first, 2),
       steady_messages_per_second: round((target.n - committedAtFirst) / Math.max(0.001, seconds - first)),
       rss_mb: mem,
+      heap_mb: heap,
       rss_checkpoint_note: `VmHWM/VmRSS from /proc/<pid>/status of each child, read when the committed watermark first reached ${RSS_CHECKPOINT} (or N when smaller) and when it reached N; max_sampled_rss_mb = highest VmRSS over 100 ms polls`,
       queue_waiting_samples: samples,
       cpu: cpuUsage(before, after, target.n),
@@ -373,6 +381,19 @@ async function runPipeline(
       stop_seconds: {},
     },
   };
+}
+
+async function scrapeHeap(port: number): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    for (const line of text.split('\n')) {
+      for (const key of ['nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes']) {
+        if (line.startsWith(`mailverdict_process_${key} `)) out[key.replace('_bytes', '')] = round(Number(line.split(' ')[1]) / 2 ** 20, 1);
+      }
+    }
+  } catch { /* not answering: left empty */ }
+  return out;
 }
 
 // ------------------------------------------------------------------------------------------------ latency
@@ -488,8 +509,8 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
   log(`N=${o.messages}, mailbox ${o.user}/${ids.mailbox}, index prefix ${ids.indexPrefix}, redis prefix ${ids.keyPrefix}; load ${loadStart.join(' ')}`);
 
   try {
-    const cli = o.build ? buildCli(REPO_ROOT) : { bin: join(REPO_ROOT, 'bin', 'mailverdict.js'), seconds: 0 };
-    if (o.build) log(`built the CLI into bench/tmp/build in ${round(cli.seconds, 1)} s`);
+    const cli = o.build ? buildCli(REPO_ROOT) : { bin: join(REPO_ROOT, 'bin', 'mailverdict.js'), commit: 'working tree dist/', seconds: 0 };
+    if (o.build) log(`built the CLI of ${cli.commit.slice(0, 10)} into bench/tmp/build in ${round(cli.seconds, 1)} s`);
 
     const tGen = performance.now();
     const built = buildBenchMessages(o.messages + o.latencyMessages);
@@ -575,7 +596,8 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
         'elasticsearch.bulkMaxDocs': config.elasticsearch.bulkMaxDocs,
         'elasticsearch.bulkMaxBytes': config.elasticsearch.bulkMaxBytes,
         overrides: o.overrides,
-        processes: '`node bin/mailverdict.js collect -c …` and `… work -c …` (CLI compiled from src/ into bench/tmp/build), log level warn',
+        processes: '`node bin/mailverdict.js collect -c …` and `… work -c …` (CLI compiled from the commit below into bench/tmp/build), log level warn',
+        commit: cli.commit,
       },
       messages_per_second: {
         fetch_ceiling: fetch,

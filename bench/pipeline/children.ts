@@ -1,7 +1,7 @@
 // The pipeline's processes as a deployment runs them: `node bin/mailverdict.js collect|work -c cfg.yaml`,
-// each a separate child. The CLI is compiled first into a private copy (bench/tmp/build: bin/, dist/,
-// mappings → ../../mappings) so a half-edited src/ of a colleague or a concurrent `npm run build` cannot
-// change what runs mid-bench, and the shared dist/ is left alone.
+// each a separate child. The CLI is compiled first from HEAD's src/ into a private copy (bench/tmp/build:
+// src/ and dist/ of HEAD, bin/, mappings → ../../mappings) so a half-edited src/ of a colleague or a
+// concurrent `npm run build` cannot change what runs, and the shared dist/ is left alone.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,18 +10,24 @@ import { join } from 'node:path';
 export interface BuiltCli {
   /** bin/mailverdict.js of the private build. */
   bin: string;
+  /** The commit whose src/ was compiled. */
+  commit: string;
   seconds: number;
 }
 
+/** Compiles the committed src/ of HEAD (not the working tree, where colleagues may be mid-edit). */
 export function buildCli(repoRoot: string): BuiltCli {
   const t0 = performance.now();
   const root = join(repoRoot, 'bench', 'tmp', 'build');
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'bin'), { recursive: true });
+  const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  const archive = execFileSync('git', ['archive', '--format=tar', commit, 'src', 'tsconfig.json', 'tsconfig.build.json'], { cwd: repoRoot, maxBuffer: 256 * 2 ** 20 });
+  execFileSync('tar', ['-x', '-C', root], { input: archive });
   const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
   try {
-    execFileSync(tsc, ['-p', join(repoRoot, 'tsconfig.build.json'), '--outDir', join(root, 'dist'), '--sourceMap', 'false'], {
-      cwd: repoRoot, stdio: 'pipe', encoding: 'utf8',
+    execFileSync(tsc, ['-p', join(root, 'tsconfig.build.json'), '--sourceMap', 'false'], {
+      cwd: root, stdio: 'pipe', encoding: 'utf8',
     });
   } catch (err) {
     // Type errors elsewhere still emit JavaScript; only a missing CLI is fatal.
@@ -31,7 +37,7 @@ export function buildCli(repoRoot: string): BuiltCli {
   }
   copyFileSync(join(repoRoot, 'bin', 'mailverdict.js'), join(root, 'bin', 'mailverdict.js'));
   symlinkSync(join(repoRoot, 'mappings'), join(root, 'mappings'));
-  return { bin: join(root, 'bin', 'mailverdict.js'), seconds: (performance.now() - t0) / 1000 };
+  return { bin: join(root, 'bin', 'mailverdict.js'), commit, seconds: (performance.now() - t0) / 1000 };
 }
 
 export async function freePort(): Promise<number> {

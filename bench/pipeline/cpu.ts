@@ -38,7 +38,8 @@ export interface CpuSnapshot {
   at: number;
   machineBusy: number;
   machineTotal: number;
-  groups: Map<string, number>;
+  /** Ticks per pid of each group. */
+  groups: Map<string, Map<number, number>>;
 }
 
 export type CpuGroups = Record<string, () => number[]>;
@@ -48,11 +49,14 @@ export function cpuSnapshot(groups: CpuGroups): CpuSnapshot {
   const nums = line.trim().split(/\s+/).slice(1).map(Number);
   const total = nums.reduce((a, b) => a + b, 0);
   const idle = (nums[3] ?? 0) + (nums[4] ?? 0);
-  const out = new Map<string, number>();
+  const out = new Map<string, Map<number, number>>();
   for (const [name, pids] of Object.entries(groups)) {
-    let t = 0;
-    for (const pid of pids()) t += ticksOf(pid) ?? 0;
-    out.set(name, t);
+    const ticks = new Map<number, number>();
+    for (const pid of pids()) {
+      const t = ticksOf(pid);
+      if (t !== undefined) ticks.set(pid, t);
+    }
+    out.set(name, ticks);
   }
   return { at: performance.now(), machineBusy: total - idle, machineTotal: total, groups: out };
 }
@@ -69,7 +73,11 @@ export interface CpuUsage {
 
 export function cpuUsage(a: CpuSnapshot, b: CpuSnapshot, messages?: number): CpuUsage {
   const cpu: Record<string, number> = {};
-  for (const [name, t] of b.groups) cpu[name] = Math.round(((t - (a.groups.get(name) ?? 0)) / TICK) * 100) / 100;
+  for (const [name, ticks] of b.groups) {
+    let t = 0;
+    for (const [pid, end] of ticks) t += end - (a.groups.get(name)?.get(pid) ?? 0);
+    cpu[name] = Math.round((t / TICK) * 100) / 100;
+  }
   const usage: CpuUsage = {
     seconds: Math.round((b.at - a.at) / 10) / 100,
     machine_busy: Math.round(((b.machineBusy - a.machineBusy) / Math.max(1, b.machineTotal - a.machineTotal)) * 1000) / 1000,
