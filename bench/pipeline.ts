@@ -286,7 +286,7 @@ interface PipelineRun {
 async function runPipeline(
   bin: string, config: Config, dir: string, ids: { mailbox: string }, target: { lastUid: number; uidvalidity: number; n: number },
   cpuGroups: (children: Child[]) => CpuGroups,
-  childEnv: Record<string, string>,
+  nodeArgs: readonly string[],
 ): Promise<{ run: PipelineRun; children: Child[]; watermark: Watermark; redis: ReturnType<typeof createRedis>; queue: Queue; queueConnection: ReturnType<typeof createRedis> }> {
   const ports = { collect: await freePort(), work: await freePort() };
   const files: Record<'collect' | 'work', string> = { collect: join(dir, 'collect.yaml'), work: join(dir, 'work.yaml') };
@@ -304,8 +304,8 @@ async function runPipeline(
   const before = cpuSnapshot(cpuGroups([]));
   const t0 = performance.now();
   // Worker first (it checks the templates), collector right after: both start up in parallel.
-  const worker = startRole(bin, 'work', files.work, join(dir, 'work.log'), childEnv);
-  const collector = startRole(bin, 'collect', files.collect, join(dir, 'collect.log'), childEnv);
+  const worker = startRole(bin, 'work', files.work, join(dir, 'work.log'), nodeArgs);
+  const collector = startRole(bin, 'collect', files.collect, join(dir, 'collect.log'), nodeArgs);
   const children = [collector, worker];
   const groups = cpuGroups(children);
   const mem: PipelineRun['rss_mb'] = {};
@@ -549,10 +549,10 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
 
     phases['pipeline'] = load();
     log('pipeline: starting `mailverdict work` and `mailverdict collect`');
-    const childEnv: Record<string, string> = o.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(dir, 'profiles')}` } : {};
+    const nodeArgs = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'profiles')}`] : [];
     const p = await runPipeline(cli.bin, config, dir, ids, { lastUid: delivery.lastUid, uidvalidity: delivery.uidvalidity, n: o.messages }, (cs) => ({
       ...serviceGroups(), ...Object.fromEntries(cs.map((c) => [c.role === 'collect' ? 'collector' : 'worker', () => [c.pid]])),
-    }), childEnv);
+    }), nodeArgs);
     children = p.children;
     extra = { redis: p.redis, queue: p.queue, queueConnection: p.queueConnection };
     log(`pipeline: ${o.messages} messages in ${p.run.seconds_from_spawn} s = ${p.run.messages_per_second} msg/s`);

@@ -59,9 +59,9 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-export function startRole(bin: string, role: 'collect' | 'work', configFile: string, logFile: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [bin, role, '-c', configFile], {
-    env: { ...process.env, ...env },
+export function startRole(bin: string, role: 'collect' | 'work', configFile: string, logFile: string, nodeArgs: readonly string[] = []): Child {
+  const child = spawn(process.execPath, [...nodeArgs, bin, role, '-c', configFile], {
+    env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(logFile);
