@@ -12,6 +12,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
+import { readMailboxStatuses } from '../../src/collector/mailbox-status.js';
 import { parseMessage } from '../../src/parse-message.js';
 import { createElasticsearchClient } from '../../src/sink/create-client.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
@@ -342,7 +343,10 @@ export interface FaultCase {
   docIds(): Promise<string[]>;
   docCount(): Promise<number>;
   deadLetters(): Promise<{ id: string; source: Record<string, unknown> }[]>;
+  /** `mailverdict status --json` (a process: slow, for checking what a person sees). */
   status(configFile: string): Promise<StatusJson>;
+  /** The mailbox statuses straight from Redis (cheap, for polling). */
+  mailboxes(client?: Redis): Promise<StatusJson['mailboxes']>;
   cleanup(): Promise<void>;
 }
 
@@ -471,6 +475,10 @@ export async function createFaultCase(tag: string): Promise<FaultCase> {
       const r = await runMv(['status', '-c', configFile, '--json'], { timeoutMs: 60_000 });
       if (r.code !== 0) throw new Error(`status failed (${r.code}): ${r.stderr}`);
       return JSON.parse(r.stdout) as StatusJson;
+    },
+
+    async mailboxes(client = redis) {
+      return readMailboxStatuses(client, keyPrefix);
     },
 
     async cleanup() {
