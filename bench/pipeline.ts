@@ -16,12 +16,13 @@
 //
 // `tsx bench/pipeline.ts [--messages N] [--latency-messages 50] [--latency-spacing-ms 200] [--user bob]
 //   [--append] [--keep] [--no-build] [--skip-bulk-variant] [--profile (children write .cpuprofile files)]
+//   [--patch file.diff (experiment: applied to the private build of HEAD's src/)] [--node-args "--flag …" (children)]
 //   [--batch-size n] [--batch-max-messages n] [--batch-max-bytes n] [--max-waiting-jobs n] [--concurrency n]
 //   [--bulk-max-docs n] [--bulk-max-bytes n] [--out file]`
 // (`npm run bench` / `tsx bench/run.ts pipeline` run it with the defaults.)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
 import { Queue } from 'bullmq';
@@ -61,6 +62,8 @@ interface Options {
   build: boolean;
   bulkVariant: boolean;
   profile: boolean;
+  patch: string | undefined;
+  nodeArgs: string[];
   out: string | undefined;
   overrides: Partial<Record<'batchSize' | 'batchMaxMessages' | 'batchMaxBytes' | 'maxWaitingJobs' | 'concurrency' | 'bulkMaxDocs' | 'bulkMaxBytes', number>>;
 }
@@ -73,6 +76,7 @@ function parseOptions(argv: readonly string[]): Options {
       messages: { type: 'string' }, 'latency-messages': { type: 'string' }, 'latency-spacing-ms': { type: 'string' },
       user: { type: 'string' }, append: { type: 'boolean' }, keep: { type: 'boolean' }, 'no-build': { type: 'boolean' },
       'skip-bulk-variant': { type: 'boolean' }, profile: { type: 'boolean' }, out: { type: 'string' },
+      patch: { type: 'string' }, 'node-args': { type: 'string' },
       'batch-size': { type: 'string' }, 'batch-max-messages': { type: 'string' }, 'batch-max-bytes': { type: 'string' },
       'max-waiting-jobs': { type: 'string' }, concurrency: { type: 'string' }, 'bulk-max-docs': { type: 'string' },
       'bulk-max-bytes': { type: 'string' },
@@ -106,6 +110,8 @@ function parseOptions(argv: readonly string[]): Options {
     build: values['no-build'] !== true,
     bulkVariant: values['skip-bulk-variant'] !== true,
     profile: values.profile === true,
+    patch: values.patch,
+    nodeArgs: values['node-args'] === undefined ? [] : values['node-args'].split(' ').filter((a) => a !== ''),
     out: values.out,
     overrides,
   };
@@ -509,7 +515,7 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
   log(`N=${o.messages}, mailbox ${o.user}/${ids.mailbox}, index prefix ${ids.indexPrefix}, redis prefix ${ids.keyPrefix}; load ${loadStart.join(' ')}`);
 
   try {
-    const cli = o.build ? buildCli(REPO_ROOT) : { bin: join(REPO_ROOT, 'bin', 'mailverdict.js'), commit: 'working tree dist/', seconds: 0 };
+    const cli = o.build ? buildCli(REPO_ROOT, o.patch === undefined ? undefined : resolve(o.patch)) : { bin: join(REPO_ROOT, 'bin', 'mailverdict.js'), commit: 'working tree dist/', seconds: 0 };
     if (o.build) log(`built the CLI of ${cli.commit.slice(0, 10)} into bench/tmp/build in ${round(cli.seconds, 1)} s`);
 
     const tGen = performance.now();
@@ -549,7 +555,7 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
 
     phases['pipeline'] = load();
     log('pipeline: starting `mailverdict work` and `mailverdict collect`');
-    const nodeArgs = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'profiles')}`] : [];
+    const nodeArgs = [...o.nodeArgs, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'profiles')}`] : [])];
     const p = await runPipeline(cli.bin, config, dir, ids, { lastUid: delivery.lastUid, uidvalidity: delivery.uidvalidity, n: o.messages }, (cs) => ({
       ...serviceGroups(), ...Object.fromEntries(cs.map((c) => [c.role === 'collect' ? 'collector' : 'worker', () => [c.pid]])),
     }), nodeArgs);
@@ -598,6 +604,7 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
         overrides: o.overrides,
         processes: '`node bin/mailverdict.js collect -c …` and `… work -c …` (CLI compiled from the commit below into bench/tmp/build), log level warn',
         commit: cli.commit,
+        experiment: { patch: o.patch ?? null, node_args: o.nodeArgs },
       },
       messages_per_second: {
         fetch_ceiling: fetch,

@@ -16,7 +16,7 @@ export interface BuiltCli {
 }
 
 /** Compiles the committed src/ of HEAD (not the working tree, where colleagues may be mid-edit). */
-export function buildCli(repoRoot: string): BuiltCli {
+export function buildCli(repoRoot: string, patch?: string): BuiltCli {
   const t0 = performance.now();
   const root = join(repoRoot, 'bench', 'tmp', 'build');
   rmSync(root, { recursive: true, force: true });
@@ -24,6 +24,8 @@ export function buildCli(repoRoot: string): BuiltCli {
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
   const archive = execFileSync('git', ['archive', '--format=tar', commit, 'src', 'tsconfig.json', 'tsconfig.build.json'], { cwd: repoRoot, maxBuffer: 256 * 2 ** 20 });
   execFileSync('tar', ['-x', '-C', root], { input: archive });
+  // Experiments: a diff against HEAD (paths a/src/…) applied to the private copy only.
+  if (patch !== undefined) execFileSync('patch', ['-p1', '-s', '-d', root, '-i', patch]);
   const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
   try {
     execFileSync(tsc, ['-p', join(root, 'tsconfig.build.json'), '--sourceMap', 'false'], {
