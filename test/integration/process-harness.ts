@@ -309,16 +309,17 @@ export interface GeneratedMessage {
 
 /**
  * `count` distinct messages from the fixtures: each copy gets its own topmost Received line (as a relay
- * would add), so its header block — and so its document id — is unique.
+ * would add), so its header block — and so its document id — is unique. The documents' @timestamp is that
+ * line's date (the topmost Received), so they all land in one monthly index.
  */
-export function generateMessages(count: number, tag: string): GeneratedMessage[] {
+export function generateMessages(count: number, tag: string, receivedDate = 'Tue, 1 Oct 2024 10:00:00 +0000'): GeneratedMessage[] {
   const fixtures = fixtureMessages();
   const out: GeneratedMessage[] = [];
   for (let i = 0; i < count; i++) {
     const f = fixtures[i % fixtures.length]!;
     const eol = f.raw.indexOf('\r\n') >= 0 && f.raw.indexOf('\r\n') < f.raw.indexOf('\n') + 1 ? '\r\n' : '\n';
     const received = `Received: from relay${i}.${tag}.fault.test (relay${i}.fault.test [192.0.2.${(i % 250) + 1}])${eol}` +
-      `\tby mx.fault.test with ESMTP id ${tag}-${i}; Tue, 1 Oct 2024 10:00:00 +0000${eol}`;
+      `\tby mx.fault.test with ESMTP id ${tag}-${i}; ${receivedDate}${eol}`;
     const raw = Buffer.concat([Buffer.from(received, 'latin1'), f.raw]);
     out.push({ raw, id: parseMessage(raw, { source: { kind: 'file' } }).id });
   }
@@ -337,7 +338,8 @@ export interface FaultCase {
   es: Client;
   redis: Redis;
   mailbox(user: ImapUserName, suffix?: string): Promise<string>;
-  append(user: ImapUserName, mailbox: string, raws: readonly Buffer[]): Promise<void>;
+  /** APPENDs over `connections` parallel connections (UIDs then follow completion order, not list order). */
+  append(user: ImapUserName, mailbox: string, raws: readonly Buffer[], connections?: number): Promise<void>;
   writeConfig(config: Record<string, unknown>, name?: string): string;
   baseConfig(accounts: AccountSpec[], overrides?: ConfigOverrides): Record<string, unknown>;
   docIds(): Promise<string[]>;
@@ -411,10 +413,10 @@ export async function createFaultCase(tag: string): Promise<FaultCase> {
       return name;
     },
 
-    async append(user, mailbox, raws) {
+    async append(user, mailbox, raws, connections = 4) {
       // A few connections in parallel: thousands of APPENDs take seconds, not minutes.
       const conns = [await imap(user)];
-      for (let i = 1; i < Math.min(4, raws.length); i++) {
+      for (let i = 1; i < Math.min(connections, raws.length); i++) {
         const c = new ImapFlow({ host: s.imapHost, port: s.imapPort, secure: false, doSTARTTLS: false, auth: { user, pass: pass(user) }, logger: false });
         c.on('error', () => undefined);
         await c.connect();
