@@ -604,7 +604,7 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
         overrides: o.overrides,
         processes: '`node bin/mailverdict.js collect -c …` and `… work -c …` (CLI compiled from the commit below into bench/tmp/build), log level warn',
         commit: cli.commit,
-        experiment: { patch: o.patch ?? null, node_args: o.nodeArgs },
+        experiment: { patch: o.patch ?? null, node_args: o.nodeArgs, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? null },
       },
       messages_per_second: {
         fetch_ceiling: fetch,
