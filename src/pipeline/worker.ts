@@ -55,6 +55,9 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
       connection,
       prefix,
       concurrency: Math.max(1, config.worker.concurrency),
+      // A batch whose workers died more than once must still be retried, never parked as failed: the
+      // watermark could not pass it (BullMQ's default gives up after one stall).
+      maxStalledCount: 1_000,
       autorun: true,
       settings: {
         backoffStrategy: (attemptsMade: number, type?: string) => (type === BATCH_BACKOFF_TYPE ? batchBackoffMs(attemptsMade) : 1_000),
