@@ -34,7 +34,10 @@ export const setupCommand: Command = {
     const client = createElasticsearchClient(config.elasticsearch);
     try {
       const changes = await ensureIndexTemplates(client, config);
-      for (const c of changes) await io.stdout.write(`${c.action.padEnd(9)} index template ${c.name} (version ${c.version})\n`);
+      for (const c of changes) {
+        await io.stdout.write(`${c.action.padEnd(9)} index template ${c.name} (version ${c.version})\n`);
+        for (const p of c.problems ?? []) await io.stderr.write(`warning: ${p}\n`);
+      }
       await io.stdout.write(`index templates ready (${changes.length} checked)\n`);
       if (values.kibana !== undefined || config.kibana !== undefined || values['kibana-rules']) {
         const kibana = kibanaConnection(config, values.kibana);

@@ -7,6 +7,8 @@ import type { TextSink } from '../commands/command.js';
 import { startCollector } from '../collector/collector.js';
 import { imapOptions } from '../collector/imap-options.js';
 import { Watermark } from '../collector/watermark.js';
+import { documentId } from '../document/document-id.js';
+import { readMessage } from '../headers/read-message.js';
 import type { AccountConfig, Config } from '../config/schema.js';
 import { startWorker } from '../pipeline/worker.js';
 import { createRedis } from '../queue/connection.js';
@@ -92,6 +94,9 @@ async function seedAndIndex(
     const templates = await ensureIndexTemplates(client, o.config.elasticsearch);
     await step(`setup: ${templates.length} index templates ready`);
     await removePreviousDemo(client, o.config.elasticsearch.indexPrefix, account.id, mailbox);
+    // The same generated message indexed earlier from another mailbox is the same document (same _id):
+    // remove those too, so this run's summary counts every generated message.
+    await removeDocumentsById(client, o.config.elasticsearch.indexPrefix, q.messages.map((m) => documentId(readMessage(m.raw).headerBytes)));
     await step('removed the documents of an earlier demo run from this mailbox (if any)');
 
     await runPipelineUntilDrained(o, account, mailbox, seeded);
@@ -147,6 +152,18 @@ async function removePreviousDemo(client: Client, prefix: string, account: strin
   for (let page = 0; page < 10_000; page++) {
     const found = await client.search({ index, size: 1000, _source: false, allow_no_indices: true, ignore_unavailable: true, query });
     if (found.hits.hits.length === 0) return;
+    await client.bulk({ refresh: true, operations: found.hits.hits.map((h) => ({ delete: { _index: h._index, _id: h._id ?? '' } })) });
+  }
+}
+
+async function removeDocumentsById(client: Client, prefix: string, ids: readonly string[]): Promise<void> {
+  const index = `${prefix}-2*`;
+  for (let i = 0; i < ids.length; i += 1000) {
+    const found = await client.search({
+      index, size: 1000, _source: false, allow_no_indices: true, ignore_unavailable: true,
+      query: { ids: { values: ids.slice(i, i + 1000) } },
+    });
+    if (found.hits.hits.length === 0) continue;
     await client.bulk({ refresh: true, operations: found.hits.hits.map((h) => ({ delete: { _index: h._index, _id: h._id ?? '' } })) });
   }
 }

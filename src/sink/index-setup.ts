@@ -29,6 +29,8 @@ export interface TemplateChange {
   name: string;
   action: 'created' | 'updated' | 'unchanged';
   version: number;
+  /** Existing indices the template's new fields could not be added to. */
+  problems?: string[];
 }
 
 export interface IndexSetupOptions {
@@ -88,7 +90,33 @@ export async function ensureIndexTemplates(
     );
     changes.push({ name: spec.name, action: installed === undefined ? 'created' : 'updated', version: spec.version });
   }
+  // A template shapes only indices created after it. Indices that already exist (this month's) get the
+  // template's fields too — additions only, which Elasticsearch allows — or a strict mapping would turn
+  // every document carrying a new field into a dead letter until the next month.
+  for (const [i, spec] of specs.entries()) {
+    const problems = await addFieldsToExistingIndices(client, spec);
+    const change = changes[i];
+    if (problems.length > 0 && change !== undefined) change.problems = problems;
+  }
   return changes;
+}
+
+/** Adds the template's fields to each existing index it matches; an index that refuses (a conflicting
+ * mapping from elsewhere) is reported, not fatal, so one foreign index cannot stop the pipeline. */
+async function addFieldsToExistingIndices(client: Client, spec: IndexTemplateSpec): Promise<string[]> {
+  const mappings = (spec.body['template'] as { mappings?: { properties?: Record<string, unknown> } } | undefined)?.mappings;
+  if (mappings?.properties === undefined) return [];
+  const existing = await request(`GET ${spec.indexPatterns.join(',')}`, () =>
+    client.indices.get({ index: spec.indexPatterns.join(','), allow_no_indices: true, ignore_unavailable: true, expand_wildcards: 'open' }));
+  const problems: string[] = [];
+  for (const index of Object.keys(existing)) {
+    try {
+      await client.indices.putMapping({ index, properties: mappings.properties } as Parameters<Client['indices']['putMapping']>[0]);
+    } catch (err) {
+      problems.push(`index ${index} keeps its old mapping: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
+    }
+  }
+  return problems;
 }
 
 /** Problems with the installed templates (missing, outdated, other index patterns); empty when all is well. */
