@@ -39,7 +39,7 @@ export interface ProcessBatchResult {
 
 export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps): Promise<ProcessBatchResult> {
   const parsed: ParsedMessage[] = [];
-  const rawHeaders = new Map<string, string>();
+  const rawHeaders = new Map<string, Uint8Array>();
   const failures: ParseFailure[] = [];
   const warnings = new Map<string, number>();
   const internalDates: (Date | undefined)[] = [];
@@ -57,7 +57,7 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
       const message = parseFetched(headerBytes, parts, validDate === undefined ? { source } : { source, internalDate: validDate });
       parsed.push(message);
       internalDates.push(validDate);
-      rawHeaders.set(message.id, headerBytes.toString('latin1'));
+      rawHeaders.set(message.id, headerBytes);
       for (const g of message.document.mailverdict.gateways) {
         if (g.warnings.length > 0) warnings.set(g.id, (warnings.get(g.id) ?? 0) + g.warnings.length);
       }

@@ -14,8 +14,9 @@ import { sinkConfig, type SinkConfig, type SinkConfigInput } from './sink-config
 import { splitBySize } from './split-by-size.js';
 
 export interface BatchContext {
-  /** Raw header block text by message id, kept on dead letters. */
-  rawHeaders?: ReadonlyMap<string, string>;
+  /** Raw header block by message id, kept on dead letters. Bytes are decoded only for a dead letter,
+   * never for the documents that index fine (the common case). */
+  rawHeaders?: ReadonlyMap<string, string | Uint8Array>;
 }
 
 export type DocumentOutcome = 'created' | 'duplicate' | 'dead_lettered';
@@ -177,7 +178,7 @@ export class BulkSink {
   ): Promise<void> {
     const index = deadLetterIndexName(this.config.indexPrefix);
     const full = rejected.map((r) => {
-      const rawHeaders = context.rawHeaders?.get(r.rejection.id);
+      const rawHeaders = rawHeaderText(context.rawHeaders?.get(r.rejection.id));
       const letter = buildDeadLetter(r.rejection, {
         now,
         ...(r.documentJson === undefined ? {} : { documentJson: r.documentJson }),
@@ -348,4 +349,12 @@ function sourceOf(message: ParsedMessage | undefined): unknown {
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Dead letters keep at most this much of a header block (the template stores it unindexed). */
+const MAX_RAW_HEADER_BYTES = 256 * 1024;
+
+function rawHeaderText(raw: string | Uint8Array | undefined): string | undefined {
+  if (raw === undefined || typeof raw === 'string') return raw;
+  return Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, MAX_RAW_HEADER_BYTES)).toString('latin1');
 }

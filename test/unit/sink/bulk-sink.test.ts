@@ -128,6 +128,16 @@ describe('BulkSink', () => {
     expect(JSON.parse(letter?.doc['document'] as string).mailverdict).toEqual(bad.document.mailverdict);
   });
 
+  it('takes raw headers as bytes and decodes them only for the dead letter', async () => {
+    const bad = messages[2] as ParsedMessage;
+    const { client, calls } = fakeClient((sent) => sent.map((s) => (s.id === bad.id && !s.index.endsWith('deadletter')
+      ? { status: 400, error: { type: 'document_parsing_exception', reason: 'failed to parse field' } }
+      : { status: 201 })));
+    const rawHeaders = new Map(fixtures.map((f) => [f.message.id, Buffer.from(f.rawHeaders, 'latin1')]));
+    await new BulkSink(client, config()).indexBatch(messages, { rawHeaders });
+    expect(calls[1]?.[0]?.doc).toMatchObject({ document_id: bad.id, raw_headers: fixtures[2]?.rawHeaders });
+  });
+
   it('throws TransientIndexError after maxRetries when the cluster stays unreachable', async () => {
     const { client, calls } = fakeClient(() => new errors.ConnectionError('connect ECONNREFUSED 127.0.0.1:1'));
     const error = await new BulkSink(client, config({ maxRetries: 2 })).indexBatch(messages).catch((e: unknown) => e);
