@@ -6,7 +6,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# `npm ci` runs the `prepare` script, which compiles src/ into dist/.
+COPY workers ./workers
+# `npm ci` runs the `prepare` script, which compiles src/ and workers/ into dist/.
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { documentId } from '../src/document/document-id.js';
 import { splitHeaderBlock } from '../src/headers/split-header-block.js';
-import { parseFetched, parseMessage } from '../src/parse-message.js';
+import { parseFetched, parseMessage } from '../src/parse/parse-message.js';
 import { buildCorpus, REPO_ROOT, type CorpusKind } from './corpus.js';
 import { rate, rateAsync } from './measure.js';
 

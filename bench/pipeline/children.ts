@@ -15,14 +15,14 @@ export interface BuiltCli {
   seconds: number;
 }
 
-/** Compiles the committed src/ of HEAD (not the working tree, where colleagues may be mid-edit). */
+/** Compiles the committed src/ and workers/ of HEAD (not the working tree, where colleagues may be mid-edit). */
 export function buildCli(repoRoot: string, patch?: string): BuiltCli {
   const t0 = performance.now();
   const root = join(repoRoot, 'bench', 'tmp', 'build');
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'bin'), { recursive: true });
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-  const archive = execFileSync('git', ['archive', '--format=tar', commit, 'src', 'tsconfig.json', 'tsconfig.build.json'], { cwd: repoRoot, maxBuffer: 256 * 2 ** 20 });
+  const archive = execFileSync('git', ['archive', '--format=tar', commit, 'src', 'workers', 'tsconfig.json', 'tsconfig.build.json'], { cwd: repoRoot, maxBuffer: 256 * 2 ** 20 });
   execFileSync('tar', ['-x', '-C', root], { input: archive });
   // Experiments: a diff against HEAD (paths a/src/…) applied to the private copy only.
   if (patch !== undefined) execFileSync('patch', ['-p1', '-s', '-d', root, '-i', patch]);
@@ -33,7 +33,7 @@ export function buildCli(repoRoot: string, patch?: string): BuiltCli {
     });
   } catch (err) {
     // Type errors elsewhere still emit JavaScript; only a missing CLI is fatal.
-    if (!existsSync(join(root, 'dist', 'cli.js'))) throw err;
+    if (!existsSync(join(root, 'dist', 'workers', 'cli.js'))) throw err;
     const out = String((err as { stdout?: unknown }).stdout ?? '').split('\n').slice(0, 5).join('\n');
     console.warn(`pipeline bench: tsc reported errors (JavaScript emitted anyway):\n${out}`);
   }

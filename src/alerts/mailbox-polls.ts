@@ -1,7 +1,7 @@
 // Where the silent-collector rule learns when each mailbox was last polled successfully: the collector's
-// per-mailbox status hash in Redis (src/collector/mailbox-status.ts), field `lastPollAt`.
+// per-mailbox status hash in Redis (src/mailbox-state/mailbox-status.ts), field `lastPollAt`.
 import type { Redis } from 'ioredis';
-import { readMailboxStatuses } from '../collector/mailbox-status.js';
+import { readMailboxStatuses } from '../mailbox-state/mailbox-status.js';
 import type { MailboxPoll } from './evaluate-silence.js';
 
 export type MailboxPollReader = () => Promise<MailboxPoll[]>;

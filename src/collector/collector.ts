@@ -11,10 +11,10 @@ import { batchJobOptions } from '../queue/job-options.js';
 import { MESSAGE_BATCH_JOB, messageQueueName, queuePrefix } from '../queue/queue-names.js';
 import { mailboxSettings, type AccountSettings } from './account-settings.js';
 import type { CollectorEvents } from './collector-events.js';
-import { mailboxKeys } from './mailbox-keys.js';
+import { mailboxKeys } from '../mailbox-state/mailbox-keys.js';
 import { MailboxLock } from './mailbox-lock.js';
 import { MailboxReader } from './mailbox-reader.js';
-import { readMailboxStatuses, writeMailboxStatus, type MailboxStatus } from './mailbox-status.js';
+import { readMailboxStatuses, writeMailboxStatus, type MailboxStatus } from '../mailbox-state/mailbox-status.js';
 
 export interface CollectorConfig {
   redis: RedisSettings;

@@ -13,9 +13,9 @@ import type { AccountSettings, MailboxSettings } from './account-settings.js';
 import { describeError, type CollectorEvents } from './collector-events.js';
 import { fetchHeaders } from './fetch-headers.js';
 import { imapOptions } from './imap-options.js';
-import { writeMailboxStatus, type MailboxStatusUpdate } from './mailbox-status.js';
+import { writeMailboxStatus, type MailboxStatusUpdate } from '../mailbox-state/mailbox-status.js';
 import { applyPostCommit } from './post-commit.js';
-import { Watermark } from './watermark.js';
+import { Watermark } from '../mailbox-state/watermark.js';
 
 export interface MailboxReaderDeps {
   redis: Redis;

@@ -3,7 +3,7 @@
 // never below the start-date floor (messages skipped by startDate were not indexed).
 import type { ImapFlow } from 'imapflow';
 import type { AfterCommitAction } from './account-settings.js';
-import type { Watermark } from './watermark.js';
+import type { Watermark } from '../mailbox-state/watermark.js';
 
 export interface PostCommitSettings {
   action: AfterCommitAction;

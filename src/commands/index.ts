@@ -1,22 +1,12 @@
-// Every `mailverdict <command>`: adding one is a file in this folder plus a line here.
+// The library's `mailverdict <command>`s: one-shot commands that need no long-running role. The binary's full
+// list (with the role commands run/collect/work/alert and the demo) is assembled in workers/commands.ts.
 import type { Command } from './command.js';
 import { configCommand } from './config-check.js';
-import { demoCommand } from './demo.js';
 import { parseCommand } from './parse.js';
 import { replayCommand } from './replay.js';
-import { alertCommand, collectCommand, runCommand, workCommand } from './pipeline-roles.js';
 import { setupCommand } from './setup.js';
 import { statusCommand } from './status.js';
 
-export const COMMANDS: readonly Command[] = [
-  runCommand,
-  collectCommand,
-  workCommand,
-  alertCommand,
-  setupCommand,
-  statusCommand,
-  parseCommand,
-  configCommand,
-  replayCommand,
-  demoCommand,
-];
+export { configCommand, parseCommand, replayCommand, setupCommand, statusCommand };
+
+export const LIBRARY_COMMANDS: readonly Command[] = [setupCommand, statusCommand, parseCommand, configCommand, replayCommand];

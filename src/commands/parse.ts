@@ -1,7 +1,7 @@
 // `mailverdict parse <path...>`: shows exactly what the pipeline would index for messages on disk.
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, readMessagesFromPath, type FileReadError } from '../files/read-messages.js';
-import { parseMessage } from '../parse-message.js';
+import { parseMessage } from '../parse/parse-message.js';
 import { UsageError, type Command } from './command.js';
 
 const usage = `Usage: mailverdict parse [options] <path...>

@@ -2,7 +2,7 @@
 // Redis and Elasticsearch, so it works from any machine with the configuration.
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
-import { readMailboxStatuses, type MailboxStatus } from '../collector/mailbox-status.js';
+import { readMailboxStatuses, type MailboxStatus } from '../mailbox-state/mailbox-status.js';
 import { createRedis } from '../queue/connection.js';
 import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
 import { createElasticsearchClient } from '../sink/create-client.js';

@@ -2,7 +2,7 @@
 // section split into fields (continuation lines kept), the body kept as it is.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../package-file.js';
 
 export interface TemplateField {
   /** As written, e.g. "X-KSMG-AntiSpam-Status". */
@@ -19,9 +19,9 @@ export interface FixtureTemplate {
   body: string;
 }
 
-/** test/fixtures of this checkout: the same relative path from src/demo (tsx) and dist/demo (built). */
+/** test/fixtures of this checkout, from src/ (tsx) and dist/src/ (built) alike. */
 export function defaultFixturesDir(): string {
-  return fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
+  return packageFile('test', 'fixtures');
 }
 
 export async function loadFixtureTemplates(names: readonly string[], dir = defaultFixturesDir()): Promise<Map<string, FixtureTemplate>> {

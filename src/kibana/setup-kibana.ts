@@ -2,12 +2,13 @@
 // Kibana alerting rules that mirror the built-in alerts.
 import { readFile } from 'node:fs/promises';
 import type { AlertConfig } from '../alerts/alert-config.js';
+import { packageFile } from '../package-file.js';
 import { buildKibanaRules, upsertKibanaRules } from './alert-rules.js';
 import { importSavedObjects, withIndexPrefix } from './import-saved-objects.js';
 import { KibanaClient, type KibanaConnection } from './kibana-client.js';
 
 /** dashboards/mailverdict.ndjson, found from src/kibana and from dist/kibana alike. */
-export const DASHBOARDS_FILE = new URL('../../dashboards/mailverdict.ndjson', import.meta.url);
+export const DASHBOARDS_FILE = packageFile('dashboards', 'mailverdict.ndjson');
 
 export interface SetupKibanaOptions {
   kibana: KibanaConnection;

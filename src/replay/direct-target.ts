@@ -1,7 +1,7 @@
 // Replay straight into Elasticsearch: parse each message as `mailverdict parse` does and write the batch with
 // BulkSink (create + the header-block hash as _id, so a message already indexed from IMAP is a duplicate).
 import type { ParsedMessage } from '../document/types.js';
-import { parseMessage } from '../parse-message.js';
+import { parseMessage } from '../parse/parse-message.js';
 import { findHeaderEnd } from '../headers/find-header-end.js';
 import type { BulkSink } from '../sink/bulk-sink.js';
 import type { ReplayMessage, ReplayTarget } from './replay-files.js';

@@ -4,8 +4,8 @@
 // installed template is current.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { errors, type Client } from '@elastic/elasticsearch';
+import { packageFile } from '../package-file.js';
 import { SinkError } from './errors.js';
 import { indexPrefixProblem } from './index-name.js';
 import { sinkConfig, type SinkConfigInput } from './sink-config.js';
@@ -13,7 +13,7 @@ import { sinkConfig, type SinkConfigInput } from './sink-config.js';
 /** The prefix the files in mappings/ are written for. */
 export const FILE_PREFIX = 'mailverdict';
 
-export const DEFAULT_MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url));
+export const DEFAULT_MAPPINGS_DIR = packageFile('mappings');
 
 export interface IndexTemplateSpec {
   /** Template name in Elasticsearch, e.g. `mailverdict-messages`, `mailverdict-dead-letter`. */

@@ -6,8 +6,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertConfigSchema } from '../../src/alerts/alert-config.js';
 import { Alerter, type AlerterConfig } from '../../src/alerts/alerter.js';
-import { mailboxIndexKey, mailboxKeys } from '../../src/collector/mailbox-keys.js';
-import { writeMailboxStatus } from '../../src/collector/mailbox-status.js';
+import { mailboxIndexKey, mailboxKeys } from '../../src/mailbox-state/mailbox-keys.js';
+import { writeMailboxStatus } from '../../src/mailbox-state/mailbox-status.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
 const MIN = 60_000;

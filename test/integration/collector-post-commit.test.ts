@@ -1,8 +1,8 @@
 // afterCommit actions touch only committed messages (DESIGN principle 3).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector } from '../../src/collector/collector.js';
-import { Watermark } from '../../src/collector/watermark.js';
-import { startWorker } from '../../src/pipeline/worker.js';
+import { Watermark } from '../../src/mailbox-state/watermark.js';
+import { startWorker } from '../../workers/worker.js';
 import { BulkSink } from '../../src/sink/bulk-sink.js';
 import { TransientIndexError } from '../../src/sink/errors.js';
 import type { ParsedMessage } from '../../src/document/types.js';

@@ -2,7 +2,7 @@
 // verification, and clear, secret-free status errors when verification or login fails.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../src/collector/collector.js';
-import { Watermark } from '../../src/collector/watermark.js';
+import { Watermark } from '../../src/mailbox-state/watermark.js';
 import type { AccountSettings } from '../../src/collector/account-settings.js';
 import { serviceSettings } from '../support/services.js';
 import { createHarness, fixtureMessages, waitFor, type Harness } from './pipeline-harness.js';

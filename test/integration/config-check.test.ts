@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { main } from '../../workers/cli.js';
 import type { CommandIo } from '../../src/commands/command.js';
 import { configCommand } from '../../src/commands/config-check.js';
 import { serviceSettings, uniqueName } from '../support/services.js';

@@ -10,7 +10,7 @@ import { AlertStore } from '../../src/alerts/alert-store.js';
 import { buildKibanaRules } from '../../src/kibana/alert-rules.js';
 import { allPanelRequests, responseProblems, type PanelRequest, type PanelRequestOptions } from '../../src/kibana/panel-requests.js';
 import { parseNdjson } from '../../src/kibana/saved-objects.js';
-import { parseMessage } from '../../src/parse-message.js';
+import { parseMessage } from '../../src/parse/parse-message.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);

@@ -9,8 +9,8 @@ import type { TextSink } from '../../src/commands/command.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
 import { generateDemoQuarantine } from '../../src/demo/generate-quarantine.js';
-import { runDemo, type RunDemoResult } from '../../src/demo/run-demo.js';
-import { parseMessage } from '../../src/parse-message.js';
+import { runDemo, type RunDemoResult } from '../../workers/run-demo.js';
+import { parseMessage } from '../../src/parse/parse-message.js';
 import { createElasticsearchClient } from '../../src/sink/create-client.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 

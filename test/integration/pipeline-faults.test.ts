@@ -1,8 +1,8 @@
 // Faults around the worker, the lock and UIDVALIDITY: still exactly N documents, nothing lost.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../src/collector/collector.js';
-import { Watermark } from '../../src/collector/watermark.js';
-import { startWorker, type RunningWorker } from '../../src/pipeline/worker.js';
+import { Watermark } from '../../src/mailbox-state/watermark.js';
+import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { BulkSink } from '../../src/sink/bulk-sink.js';
 import { TransientIndexError } from '../../src/sink/errors.js';
 import type { ParsedMessage } from '../../src/document/types.js';

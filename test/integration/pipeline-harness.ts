@@ -7,13 +7,13 @@ import type { Client } from '@elastic/elasticsearch';
 import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
-import { parseMessage } from '../../src/parse-message.js';
+import { parseMessage } from '../../src/parse/parse-message.js';
 import { createElasticsearchClient } from '../../src/sink/create-client.js';
 import { ensureIndexTemplates } from '../../src/sink/index-setup.js';
 import type { SinkConfig } from '../../src/sink/sink-config.js';
 import type { AccountSettings } from '../../src/collector/account-settings.js';
 import type { CollectorConfig } from '../../src/collector/collector.js';
-import type { WorkerConfig } from '../../src/pipeline/worker.js';
+import type { WorkerConfig } from '../../workers/worker.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseFetched, parseMessage } from '../../src/parse-message.js';
+import { parseFetched, parseMessage } from '../../src/parse/parse-message.js';
 import { readMessage } from '../../src/headers/read-message.js';
 import { startCollector, type Collector } from '../../src/collector/collector.js';
-import { Watermark } from '../../src/collector/watermark.js';
-import { startWorker, type RunningWorker } from '../../src/pipeline/worker.js';
+import { Watermark } from '../../src/mailbox-state/watermark.js';
+import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { createHarness, fixtureMessages, waitFor, type Harness } from './pipeline-harness.js';
 
 const fixtures = fixtureMessages();

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AUTH_RESULTS, AV_STATUSES, SCAN_STATUSES, SPAM_VERDICTS, THREAT_STATUSES } from '../../src/document/enums.js';
 import type { MailverdictDocument } from '../../src/document/types.js';
 import { mappingProblems } from '../../src/mappings/field-paths.js';
-import { parseMessage } from '../../src/parse-message.js';
+import { parseMessage } from '../../src/parse/parse-message.js';
 import { FIXED_NOW, FIXTURES_ROOT, REPO_ROOT } from './parsers/describe-parser.js';
 
 const CASES = 12_000;

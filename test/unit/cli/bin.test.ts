@@ -1,4 +1,4 @@
-// The real entry point: bin/mailverdict.js → dist/cli.js as `npm ci` builds it.
+// The real entry point: bin/mailverdict.js → dist/workers/cli.js as `npm ci` builds it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ const bin = (args: string[], input?: Buffer) =>
 
 describe('bin/mailverdict.js', () => {
   beforeAll(() => {
-    // Throws (and fails every test here) when src/ does not compile.
+    // Throws (and fails every test here) when src/ or workers/ does not compile.
     execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe', timeout: 170_000 });
   }, 180_000);
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli.js';
+import { main } from '../../../workers/cli.js';
 import type { CommandIo } from '../../../src/commands/command.js';
-import { parseMessage } from '../../../src/parse-message.js';
+import { parseMessage } from '../../../src/parse/parse-message.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const eml = `${here}fixtures/ksmg-timeout.eml`;

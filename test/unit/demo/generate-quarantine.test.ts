@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEMO_GATEWAYS } from '../../../src/demo/demo-profile.js';
 import { generateDemoQuarantine, type DemoQuarantine } from '../../../src/demo/generate-quarantine.js';
-import { parseMessage } from '../../../src/parse-message.js';
+import { parseMessage } from '../../../src/parse/parse-message.js';
 
 const END = new Date('2026-05-01T00:00:00Z');
 const fixturesDir = fileURLToPath(new URL('../../fixtures/', import.meta.url));

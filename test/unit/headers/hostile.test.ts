@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ParsedMessage } from '../../../src/document/types.js';
-import { parseMessage } from '../../../src/parse-message.js';
+import { parseMessage } from '../../../src/parse/parse-message.js';
 import { FIXED_NOW, FIXTURES_ROOT } from '../parsers/describe-parser.js';
 
 const HOSTILE = join(FIXTURES_ROOT, 'hostile');

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParsedMessage } from '../../../src/document/types.js';
 import { readMessage } from '../../../src/headers/read-message.js';
 import { mappingProblems } from '../../../src/mappings/field-paths.js';
-import { parseMessage } from '../../../src/parse-message.js';
+import { parseMessage } from '../../../src/parse/parse-message.js';
 import { detectParsers } from '../../../src/parsers/registry.js';
 import type { VendorParser } from '../../../src/parsers/types.js';
 

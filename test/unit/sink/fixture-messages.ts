@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParsedMessage } from '../../../src/document/types.js';
 import { readMessage } from '../../../src/headers/read-message.js';
-import { parseMessage } from '../../../src/parse-message.js';
+import { parseMessage } from '../../../src/parse/parse-message.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 

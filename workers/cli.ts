@@ -1,7 +1,7 @@
 // `mailverdict <command> [args]`: looks the command up in the registry, wires process I/O, turns usage errors
 // into exit code 2. bin/mailverdict.js calls main(argv) and sets the exit code; nothing here calls process.exit.
-import { COMMANDS } from './commands/index.js';
-import { UsageError, type Command, type CommandIo, type TextSink } from './commands/command.js';
+import { COMMANDS } from './commands.js';
+import { UsageError, type Command, type CommandIo, type TextSink } from '../src/commands/command.js';
 
 const EXIT_USAGE = 2;
 

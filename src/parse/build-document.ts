@@ -1,11 +1,11 @@
 import type { HeaderBlock } from '../headers/types.js';
 import { runParsers } from '../parsers/registry.js';
 import type { AuthFinding, ParserOutput } from '../parsers/types.js';
-import { documentId } from './document-id.js';
-import { extractAddresses } from './extract-addresses.js';
-import { messageTimestamp } from './message-timestamp.js';
-import { PARSER_VERSION } from './parser-version.js';
-import type { AuthResults, GatewayResult, MailverdictDocument, ParsedMessage, SourceInfo } from './types.js';
+import { documentId } from '../document/document-id.js';
+import { extractAddresses } from '../document/extract-addresses.js';
+import { messageTimestamp } from '../document/message-timestamp.js';
+import { PARSER_VERSION } from '../document/parser-version.js';
+import type { AuthResults, GatewayResult, MailverdictDocument, ParsedMessage, SourceInfo } from '../document/types.js';
 
 export interface ParseContext {
   source: SourceInfo;

@@ -3,24 +3,24 @@
 // mailbox's committed watermark reaches its last UID (backlog empty), run the alerter over the month, and
 // summarize what Elasticsearch now holds. Only the demo's own mailbox and documents are touched.
 import type { Client } from '@elastic/elasticsearch';
-import type { TextSink } from '../commands/command.js';
-import { startCollector } from '../collector/collector.js';
-import { imapOptions } from '../collector/imap-options.js';
-import { Watermark } from '../collector/watermark.js';
-import { documentId } from '../document/document-id.js';
-import { readMessage } from '../headers/read-message.js';
-import type { AccountConfig, Config } from '../config/schema.js';
-import { startWorker } from '../pipeline/worker.js';
-import { createRedis } from '../queue/connection.js';
-import { queuePrefix } from '../queue/queue-names.js';
-import { Progress } from '../replay/progress.js';
-import { createElasticsearchClient } from '../sink/create-client.js';
-import { ensureIndexTemplates } from '../sink/index-setup.js';
-import { queryDemoSummary, type DemoSummary } from './demo-summary.js';
-import { formatDemoSummary } from './format-summary.js';
-import { generateDemoQuarantine, type DemoQuarantine } from './generate-quarantine.js';
-import { replayAlerter } from './replay-alerter.js';
-import { seedMailbox, type SeedResult } from './seed-mailbox.js';
+import type { TextSink } from '../src/commands/command.js';
+import { startCollector } from '../src/collector/collector.js';
+import { imapOptions } from '../src/collector/imap-options.js';
+import { Watermark } from '../src/mailbox-state/watermark.js';
+import { documentId } from '../src/document/document-id.js';
+import { readMessage } from '../src/headers/read-message.js';
+import type { AccountConfig, Config } from '../src/config/schema.js';
+import { startWorker } from './worker.js';
+import { createRedis } from '../src/queue/connection.js';
+import { queuePrefix } from '../src/queue/queue-names.js';
+import { Progress } from '../src/replay/progress.js';
+import { createElasticsearchClient } from '../src/sink/create-client.js';
+import { ensureIndexTemplates } from '../src/sink/index-setup.js';
+import { queryDemoSummary, type DemoSummary } from '../src/demo/demo-summary.js';
+import { formatDemoSummary } from '../src/demo/format-summary.js';
+import { generateDemoQuarantine, type DemoQuarantine } from '../src/demo/generate-quarantine.js';
+import { replayAlerter } from '../src/demo/replay-alerter.js';
+import { seedMailbox, type SeedResult } from '../src/demo/seed-mailbox.js';
 
 export const DEMO_MAILBOX = 'mailverdict-demo';
 export const DEMO_ACCOUNT_ID = 'demo';

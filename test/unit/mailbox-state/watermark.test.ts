@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { advanceWatermark, type UidInterval } from '../../../src/collector/watermark.js';
+import { advanceWatermark, type UidInterval } from '../../../src/mailbox-state/watermark.js';
 import { uidSet } from '../../../src/collector/uid-set.js';
 import { mimePartPaths } from '../../../src/collector/part-paths.js';
-import { mailboxKeys } from '../../../src/collector/mailbox-keys.js';
+import { mailboxKeys } from '../../../src/mailbox-state/mailbox-keys.js';
 import { describeError } from '../../../src/collector/collector-events.js';
 
 describe('advanceWatermark', () => {

@@ -1,10 +1,10 @@
-import { buildDocument, type ParseContext } from './document/build-document.js';
-import type { ParsedMessage } from './document/types.js';
-import type { HeaderLimits } from './headers/limits.js';
-import { readMessage } from './headers/read-message.js';
-import { splitHeaderBlock } from './headers/split-header-block.js';
+import { buildDocument, type ParseContext } from './build-document.js';
+import type { ParsedMessage } from '../document/types.js';
+import type { HeaderLimits } from '../headers/limits.js';
+import { readMessage } from '../headers/read-message.js';
+import { splitHeaderBlock } from '../headers/split-header-block.js';
 
-export type { ParseContext } from './document/build-document.js';
+export type { ParseContext } from './build-document.js';
 
 /** A whole raw message (file, mbox entry) → its document. Never throws on bad input. */
 export function parseMessage(raw: Uint8Array, context: ParseContext, limits?: Partial<HeaderLimits>): ParsedMessage {

@@ -2,18 +2,18 @@
 // shared parts every role needs: metrics and health endpoint, logs, queue-depth gauge, retention schedule.
 // `mailverdict run` starts all three; `collect`, `work` and `alert` one each, so each can be scaled apart.
 import { Queue } from 'bullmq';
-import type { Config } from '../config/schema.js';
-import { runAlerter, type Alerter } from '../alerts/alerter.js';
-import { startCollector, type Collector } from '../collector/collector.js';
-import { startObservabilityServer, type HealthCheck, type ObservabilityServer } from '../observability/http-server.js';
-import { PipelineMetrics } from '../observability/metrics.js';
-import { startWorker, type RunningWorker } from '../pipeline/worker.js';
-import { createRedis } from '../queue/connection.js';
-import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
-import { createElasticsearchClient } from '../sink/create-client.js';
-import { checkIndexTemplates, ensureIndexTemplates } from '../sink/index-setup.js';
-import { deleteExpiredIndices } from '../sink/retention.js';
-import type { Logger } from './logger.js';
+import type { Config } from '../src/config/schema.js';
+import { runAlerter, type Alerter } from '../src/alerts/alerter.js';
+import { startCollector, type Collector } from '../src/collector/collector.js';
+import { startObservabilityServer, type HealthCheck, type ObservabilityServer } from '../src/observability/http-server.js';
+import { PipelineMetrics } from '../src/observability/metrics.js';
+import { startWorker, type RunningWorker } from './worker.js';
+import { createRedis } from '../src/queue/connection.js';
+import { messageQueueName, queuePrefix } from '../src/queue/queue-names.js';
+import { createElasticsearchClient } from '../src/sink/create-client.js';
+import { checkIndexTemplates, ensureIndexTemplates } from '../src/sink/index-setup.js';
+import { deleteExpiredIndices } from '../src/sink/retention.js';
+import type { Logger } from '../src/runtime/logger.js';
 
 export type Role = 'collect' | 'work' | 'alert';
 

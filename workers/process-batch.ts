@@ -2,11 +2,11 @@
 // the watermark. A TransientIndexError (Elasticsearch away) fails the job so BullMQ retries it; the
 // watermark then does not move, and a retried batch is harmless (create + deterministic _id).
 import type { Client } from '@elastic/elasticsearch';
-import type { ParsedMessage, SourceInfo } from '../document/types.js';
-import { parseFetched } from '../parse-message.js';
-import type { BatchOutcome, BulkSink } from '../sink/bulk-sink.js';
-import { Watermark } from '../collector/watermark.js';
-import { batchInterval, type MessageBatchJob } from '../queue/message-batch.js';
+import type { ParsedMessage, SourceInfo } from '../src/document/types.js';
+import { parseFetched } from '../src/parse/parse-message.js';
+import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
+import { Watermark } from '../src/mailbox-state/watermark.js';
+import { batchInterval, type MessageBatchJob } from '../src/queue/message-batch.js';
 import type { Redis } from 'ioredis';
 import { deadLetterParseFailures, type ParseFailure } from './parse-failures.js';
 

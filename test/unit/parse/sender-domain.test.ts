@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { senderDomain } from '../../../src/document/build-document.js';
+import { senderDomain } from '../../../src/parse/build-document.js';
 
 describe('senderDomain', () => {
   it('lowercases the domain of the envelope sender', () => {

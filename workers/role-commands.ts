@@ -1,10 +1,10 @@
 // `mailverdict run | collect | work | alert`: the long-running processes. Each loads the configuration
 // once, starts its roles, serves /metrics and /health, and shuts down gracefully on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
-import { createLogger } from '../runtime/logger.js';
-import { startPipelineProcess, type Role } from '../runtime/pipeline-process.js';
-import type { Command } from './command.js';
-import { commandConfig, CONFIG_OPTION, CONFIG_USAGE } from './config-option.js';
+import { createLogger } from '../src/runtime/logger.js';
+import { startPipelineProcess, type Role } from './pipeline-process.js';
+import type { Command } from '../src/commands/command.js';
+import { commandConfig, CONFIG_OPTION, CONFIG_USAGE } from '../src/commands/config-option.js';
 
 function roleCommand(name: string, roles: readonly Role[], summary: string, detail: string, applyTemplates: boolean): Command {
   const usage = `Usage: mailverdict ${name} [options]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleDocument, buildDocument } from '../../../src/document/build-document.js';
+import { assembleDocument, buildDocument } from '../../../src/parse/build-document.js';
 import { documentId } from '../../../src/document/document-id.js';
 import { PARSER_VERSION } from '../../../src/document/parser-version.js';
 import type { GatewayResult } from '../../../src/document/types.js';

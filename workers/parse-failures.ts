@@ -3,10 +3,10 @@
 // create on a deterministic id so a retried batch does not write it twice. Elasticsearch being away
 // makes this throw TransientIndexError, like the sink, so the batch is retried.
 import type { Client } from '@elastic/elasticsearch';
-import { documentId } from '../document/document-id.js';
-import type { SourceInfo } from '../document/types.js';
-import { TransientIndexError } from '../sink/errors.js';
-import { deadLetterIndexName } from '../sink/index-name.js';
+import { documentId } from '../src/document/document-id.js';
+import type { SourceInfo } from '../src/document/types.js';
+import { TransientIndexError } from '../src/sink/errors.js';
+import { deadLetterIndexName } from '../src/sink/index-name.js';
 
 export interface ParseFailure {
   headerBytes: Buffer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFetched, parseMessage } from '../../../src/parse-message.js';
+import { parseFetched, parseMessage } from '../../../src/parse/parse-message.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const context = { source: { kind: 'imap' as const, mailbox: 'Quarantine', uid: 7 }, now: new Date('2026-05-01T00:00:00Z') };

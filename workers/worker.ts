@@ -4,13 +4,13 @@
 import type { Client } from '@elastic/elasticsearch';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { BulkSink, type BulkSinkOptions } from '../sink/bulk-sink.js';
-import { createElasticsearchClient } from '../sink/create-client.js';
-import type { SinkConfig } from '../sink/sink-config.js';
-import { createRedis, type RedisSettings } from '../queue/connection.js';
-import { BATCH_BACKOFF_TYPE, batchBackoffMs } from '../queue/job-options.js';
-import type { MessageBatchJob } from '../queue/message-batch.js';
-import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import { BulkSink, type BulkSinkOptions } from '../src/sink/bulk-sink.js';
+import { createElasticsearchClient } from '../src/sink/create-client.js';
+import type { SinkConfig } from '../src/sink/sink-config.js';
+import { createRedis, type RedisSettings } from '../src/queue/connection.js';
+import { BATCH_BACKOFF_TYPE, batchBackoffMs } from '../src/queue/job-options.js';
+import type { MessageBatchJob } from '../src/queue/message-batch.js';
+import { messageQueueName, queuePrefix } from '../src/queue/queue-names.js';
 import { processBatch, type PipelineEvents, type ProcessBatchResult } from './process-batch.js';
 
 export interface WorkerConfig {

@@ -1,13 +1,13 @@
-// `mailverdict demo`: the one-command tour (see src/demo/run-demo.ts). Without a config file it talks to the
+// `mailverdict demo`: the one-command tour (see workers/run-demo.ts). Without a config file it talks to the
 // local services `scripts/services up` starts (their settings overridable with the variables
 // `scripts/services env` prints); with one it uses that file's Redis, Elasticsearch and first IMAP account,
 // but only ever its own mailbox ("mailverdict-demo"), never the configured ones.
 import { parseArgs } from 'node:util';
-import { findConfigFile, loadConfig, parseConfig } from '../config/load-config.js';
-import type { Config } from '../config/schema.js';
-import { DEFAULT_DEMO_SEED, DEFAULT_DEMO_SIZE, MAX_DEMO_SIZE, MIN_DEMO_SIZE } from '../demo/generate-quarantine.js';
-import { DEMO_ACCOUNT_ID, DEMO_MAILBOX, runDemo } from '../demo/run-demo.js';
-import { UsageError, type Command, type CommandIo } from './command.js';
+import { findConfigFile, loadConfig, parseConfig } from '../src/config/load-config.js';
+import type { Config } from '../src/config/schema.js';
+import { DEFAULT_DEMO_SEED, DEFAULT_DEMO_SIZE, MAX_DEMO_SIZE, MIN_DEMO_SIZE } from '../src/demo/generate-quarantine.js';
+import { DEMO_ACCOUNT_ID, DEMO_MAILBOX, runDemo } from './run-demo.js';
+import { UsageError, type Command, type CommandIo } from '../src/commands/command.js';
 
 const usage = `Usage: mailverdict demo [options]
 
