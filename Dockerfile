@@ -2,7 +2,7 @@
 # Build stage compiles TypeScript with the dev dependencies; the runtime stage keeps production
 # dependencies, the compiled code and the data files it reads, and runs as the unprivileged `node` user.
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -11,7 +11,7 @@ COPY workers ./workers
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 # Fewer glibc malloc arenas: most of a busy worker's RSS is outside the V8 heap
 # (bench/results/pipeline-exp-memory-flags.json).
 ENV NODE_ENV=production \
@@ -27,8 +27,8 @@ COPY --chown=root:root mappings ./mappings
 COPY --chown=root:root dashboards ./dashboards
 COPY --chown=root:root test/fixtures ./test/fixtures
 USER node
-# Every long-running role serves /health on the configured http port (default 127.0.0.1:9464).
+# Every long-running role serves /health on http.host:http.port of its configuration; `mailverdict health` asks it there.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:9464/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "bin/mailverdict.js", "health"]
 ENTRYPOINT ["node", "bin/mailverdict.js"]
 CMD ["--help"]

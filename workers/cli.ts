@@ -1,11 +1,24 @@
 // `mailverdict <command> [args]`: looks the command up in the registry, wires process I/O, turns usage errors
 // into exit code 2. bin/mailverdict.js calls main(argv) and sets the exit code; nothing here calls process.exit.
-import { COMMANDS } from './commands.js';
+import { readFileSync } from 'node:fs';
+import { COMMANDS, type CommandEntry } from './commands.js';
 import { UsageError, type Command, type CommandIo, type TextSink } from '../src/commands/command.js';
+import { packageFile } from '../src/package-file.js';
 
 const EXIT_USAGE = 2;
 
-export function usage(commands: readonly Command[] = COMMANDS): string {
+/** A command itself, or its name and summary with the module loaded only when the command runs. */
+type Listed = Command | CommandEntry;
+
+function loaded(entry: Listed): Promise<Command> {
+  return 'load' in entry ? entry.load() : Promise.resolve(entry);
+}
+
+export function version(): string {
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
+}
+
+export function usage(commands: readonly Listed[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: mailverdict <command> [options]',
@@ -17,22 +30,28 @@ export function usage(commands: readonly Command[] = COMMANDS): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], io: CommandIo = processIo(), commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function main(argv: string[], io: CommandIo = processIo(), commands: readonly Listed[] = COMMANDS): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined) {
     await io.stderr.write(`${usage(commands)}\n`);
     return EXIT_USAGE;
   }
-  if (name === '--help' || name === '-h' || name === 'help') {
-    const wanted = args[0] === undefined ? undefined : commands.find((c) => c.name === args[0]);
-    await io.stdout.write(`${wanted?.usage ?? usage(commands)}\n`);
+  if (name === '--version' || name === '-V' || name === 'version') {
+    await io.stdout.write(`mailverdict ${version()}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const wanted = args[0] === undefined ? undefined : commands.find((c) => c.name === args[0]);
+    await io.stdout.write(`${wanted === undefined ? usage(commands) : (await loaded(wanted)).usage}\n`);
+    return 0;
+  }
+  const listed = commands.find((c) => c.name === name);
+  if (listed === undefined) {
     await io.stderr.write(`mailverdict: unknown command '${name}'\n\n${usage(commands)}\n`);
     return EXIT_USAGE;
   }
+  // Only the chosen command's module (and the libraries it needs) loads: `--help` stays fast.
+  const command = await loaded(listed);
   if (wantsHelp(args)) {
     await io.stdout.write(`${command.usage}\n`);
     return 0;

@@ -15,6 +15,10 @@ function composeCommand(): string[] {
 }
 
 describe('docker-compose.yml', () => {
+  it('has no obsolete top-level version key', () => {
+    expect(parseYaml(readFileSync(composeFile, 'utf8')) as Record<string, unknown>).not.toHaveProperty('version');
+  });
+
   it('is a valid compose file', () => {
     const [cmd, ...args] = composeCommand();
     expect(() => execFileSync(cmd!, [...args, '-f', composeFile, 'config', '-q'], { stdio: 'pipe' })).not.toThrow();
@@ -41,7 +45,11 @@ describe('docker-compose.yml stack and Dockerfile', () => {
   it('has the product services with their start order, one-shot setup and seeding, and a scalable worker', () => {
     const services = config()['services'] as Record<string, Service>;
     for (const name of ['elasticsearch', 'kibana', 'redis', 'dovecot', 'demo-seed', 'setup', 'collector', 'worker', 'alerter']) expect(services[name], name).toBeDefined();
-    expect(services['setup']!.command).toEqual(['setup', '--kibana', 'http://kibana:5601']);
+    expect(services['setup']!.command).toEqual(['setup', '--kibana', 'http://kibana:5601', '--kibana-rules']);
+    // Kibana creates alerting rules only with an encryption key for its saved objects.
+    const kibanaEnv = (services['kibana'] as { environment?: Record<string, string> | string[] }).environment;
+    const kibanaVars = Array.isArray(kibanaEnv) ? Object.fromEntries(kibanaEnv.map((e) => e.split(/=(.*)/s).slice(0, 2))) : kibanaEnv ?? {};
+    expect(String(kibanaVars['XPACK_ENCRYPTEDSAVEDOBJECTS_ENCRYPTIONKEY'] ?? '').length).toBeGreaterThanOrEqual(32);
     expect(services['setup']!.restart).toBe('no');
     expect(services['demo-seed']!.command).toEqual(['demo', '--seed-only']);
     expect(services['collector']!.command).toEqual(['collect']);
@@ -68,6 +76,13 @@ describe('docker-compose.yml stack and Dockerfile', () => {
     expect(users.length).toBeGreaterThan(0);
     expect(users[users.length - 1]).not.toMatch(/^(root|0)$/);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/mailverdict.js"\]/m);
+    // A maintained LTS Node (20 reached end of life in April 2026), in both stages.
+    const bases = [...dockerfile.matchAll(/^FROM node:(\d+)/gm)].map((m) => Number(m[1]));
+    expect(bases.length).toBeGreaterThanOrEqual(2);
+    for (const major of bases) expect(major === 22 || major === 24, `node:${major}`).toBe(true);
+    // The healthcheck asks the process on the port its configuration gives, not a hard-coded one.
+    expect(dockerfile).toMatch(/^HEALTHCHECK[\s\S]*CMD \["node", "bin\/mailverdict.js", "health"\]/m);
+    expect(dockerfile).not.toMatch(/9464\/health/);
     // What the image copies exists.
     for (const m of dockerfile.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)) {
       for (const path of m[1]!.split(' ')) expect(existsSync(`${root}${path}`), path).toBe(true);

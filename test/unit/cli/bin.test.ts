@@ -42,4 +42,22 @@ describe('bin/mailverdict.js', () => {
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain("unknown command 'nope'");
   });
+
+  it('answers --help without loading the client libraries, and loads them for the command that needs them', () => {
+    // CommonJS packages loaded through import() land in the CommonJS module cache, where the probe can see them.
+    const probe = (argv: string[]) => spawnSync(process.execPath, ['--input-type=module', '-e', `
+      import { createRequire } from 'node:module';
+      const { main } = await import(${JSON.stringify(`${root}dist/workers/cli.js`)});
+      const sink = { write() {} };
+      await main(${JSON.stringify(argv)}, { stdout: sink, stderr: sink, stdin: () => [], env: {} });
+      const cache = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify(['@elastic/elasticsearch', 'bullmq', 'imapflow'].filter((p) => cache.some((f) => f.includes('/node_modules/' + p + '/')))));
+    `], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const help = probe(['--help']);
+    expect(help.status, help.stderr).toBe(0);
+    expect(JSON.parse(help.stdout)).toEqual([]);
+    const status = probe(['status', '--help']);
+    expect(status.status, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toContain('@elastic/elasticsearch');
+  });
 });
