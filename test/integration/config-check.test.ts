@@ -78,6 +78,14 @@ describe('mailverdict config check (real Redis, Elasticsearch, Dovecot)', () => 
     expect(line(lines, 'warn', 'elasticsearch')).toContain('mailverdict setup');
   });
 
+  it('passes with the shipped config.example.yaml against the local services', async () => {
+    const example = new URL('../../config.example.yaml', import.meta.url).pathname;
+    const r = await check(example);
+    expect(r.lines.filter((l) => l.startsWith('fail')), r.lines.join('\n')).toEqual([]);
+    expect(r.lines.some((l) => /^ok +imap quarantine mailbox +"INBOX" exists/.test(l))).toBe(true);
+    expect(r.code).toBe(0);
+  });
+
   it('fails on a wrong IMAP password, saying the login failed', async () => {
     const { code, lines } = await check(configFile('bad-password', { password: 'not-the-password' }));
     expect(code).toBe(1);

@@ -1,4 +1,5 @@
-// config.example.yaml must stay loadable and mention every option the schema has.
+// config.reference.yaml must stay loadable and mention every option the schema has; config.example.yaml (the
+// minimal one) must stay loadable (test/integration/config-check.test.ts checks it against the local services).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +9,8 @@ import { configSchema } from '../../../src/config/schema.js';
 import { childSchema, objectKeys } from '../../../src/config/schema-walk.js';
 import { tempDir, type TempDir } from './helpers.js';
 
-const EXAMPLE = fileURLToPath(new URL('../../../config.example.yaml', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../../config.reference.yaml', import.meta.url));
+const MINIMAL = fileURLToPath(new URL('../../../config.example.yaml', import.meta.url));
 
 function allKeys(schema: z.ZodTypeAny, depth = 0): string[] {
   if (depth > 6) return [];
@@ -22,7 +24,7 @@ function allKeys(schema: z.ZodTypeAny, depth = 0): string[] {
   return [...keys, ...nested];
 }
 
-describe('config.example.yaml', () => {
+describe('config.reference.yaml and config.example.yaml', () => {
   let dir: TempDir | undefined;
   afterEach(() => { dir?.remove(); dir = undefined; });
 
@@ -35,13 +37,23 @@ describe('config.example.yaml', () => {
     expect(config.elasticsearch.nodes).toEqual(['http://127.0.0.1:19200']);
     expect(config.accounts.map((a) => [a.id, a.host, a.port, a.tls, a.afterCommit.action])).toEqual([
       ['quarantine', '127.0.0.1', 10993, 'implicit', 'none'],
-      ['alice', '127.0.0.1', 10143, 'starttls', 'seen'],
+      ['alice', '127.0.0.1', 10143, 'starttls', 'none'],
     ]);
     expect(config.accounts[0]?.mailboxes).toEqual([
       { path: 'INBOX', startDate: new Date('2024-01-01T00:00:00Z') },
       { path: 'Quarantine', startDate: new Date('2024-06-01T00:00:00Z') },
     ]);
     expect(config.accounts[0]?.verifyCertificate).toBe(true);
+  });
+
+  it('keeps the minimal example minimal and read-only', () => {
+    dir = tempDir();
+    const ca = dir.file('ca.pem', '-----BEGIN CERTIFICATE-----\n');
+    const config = loadConfig({ file: MINIMAL, env: { MAILVERDICT_ACCOUNTS_0_CA_FILE: ca } });
+    expect(config.accounts.map((a) => [a.id, a.port, a.tls, a.afterCommit.action, a.mailboxes.map((m) => m.path)])).toEqual([
+      ['quarantine', 10993, 'implicit', 'none', ['INBOX']],
+    ]);
+    expect(readFileSync(MINIMAL, 'utf8').split('\n').filter((l) => /^\s*[a-zA-Z]+:/.test(l)).length).toBeLessThan(20);
   });
 
   it('mentions every option of the schema', () => {
