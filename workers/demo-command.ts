@@ -2,7 +2,11 @@
 // local services `scripts/services up` starts (their settings overridable with the variables
 // `scripts/services env` prints); with one it uses that file's Redis, Elasticsearch and first IMAP account,
 // but only ever its own mailbox ("mailverdict-demo"), never the configured ones.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stringify as toYaml } from 'yaml';
 import { findConfigFile, loadConfig, parseConfig } from '../src/config/load-config.js';
 import type { Config } from '../src/config/schema.js';
 import { DEFAULT_DEMO_SEED, DEFAULT_DEMO_SIZE, MAX_DEMO_SIZE, MIN_DEMO_SIZE } from '../src/demo/generate-quarantine.js';
@@ -66,8 +70,10 @@ async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDe
   if (!Number.isInteger(size) || size < MIN_DEMO_SIZE || size > MAX_DEMO_SIZE) {
     throw new UsageError(`--size must be an integer from ${MIN_DEMO_SIZE} to ${MAX_DEMO_SIZE}, got '${values.size}'`);
   }
-  const fromFile = values.config !== undefined || findConfigFile({ env: io.env }) !== undefined;
-  const config = fromFile ? loadConfig(values.config === undefined ? { env: io.env } : { file: values.config, env: io.env }) : localServicesConfig(io.env);
+  const configFile = values.config ?? findConfigFile({ env: io.env })?.file;
+  const config = configFile !== undefined ? loadConfig(values.config === undefined ? { env: io.env } : { file: values.config, env: io.env }) : localServicesConfig(io.env);
+  // `status` needs a configuration: the user's file, or (local services) the demo's own, written where the hint says.
+  const statusConfig = configFile !== undefined ? resolve(configFile) : writeDemoConfig(io.env);
   const account = values.account === undefined ? config.accounts[0] : config.accounts.find((a) => a.id === values.account);
   if (account === undefined) throw new UsageError(`no account '${values.account}' in the configuration`);
   const kibanaUrl = values.kibana ?? io.env['MAILVERDICT_KIBANA_URL'] ?? kibanaOf(config);
@@ -83,6 +89,7 @@ async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDe
     log: io.stderr,
     tty: deps.isTty?.() ?? false,
     ascii: values.ascii,
+    statusCommand: `npx mailverdict status --config ${statusConfig}`,
   });
   if (values['seed-only']) {
     await io.stdout.write(`seeded ${result.seeded.appended} messages into ${account.user}/${result.seeded.mailbox} (UIDVALIDITY ${result.seeded.uidvalidity})\n`);
@@ -92,8 +99,20 @@ async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDe
 
 /** The configuration of the local services `scripts/services` runs. */
 export function localServicesConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  return parseConfig(localServicesInput(env), { env: {} });
+}
+
+/** Writes the local-services configuration the demo used (mode 0600: it holds the demo IMAP password). */
+export function writeDemoConfig(env: Readonly<Record<string, string | undefined>>, dir = join(tmpdir(), 'mailverdict-demo')): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, `# The configuration \`mailverdict demo\` used (local services of scripts/services).\n${toYaml(localServicesInput(env))}`, { mode: 0o600 });
+  return file;
+}
+
+function localServicesInput(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
   const port = Number(env['MAILVERDICT_IMAP_PORT'] ?? '10143');
-  return parseConfig({
+  return {
     redis: { url: env['MAILVERDICT_REDIS_URL'] ?? 'redis://127.0.0.1:6379' },
     elasticsearch: { nodes: [env['MAILVERDICT_ES_URL'] ?? 'http://127.0.0.1:19200'] },
     accounts: [{
@@ -107,7 +126,7 @@ export function localServicesConfig(env: Readonly<Record<string, string | undefi
     }],
     // The demo's own progress is enough; the pipeline's logs stay quiet.
     log: { level: 'warn' },
-  }, { env: {} });
+  };
 }
 
 function kibanaOf(config: Config): string | undefined {

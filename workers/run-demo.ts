@@ -43,6 +43,8 @@ export interface RunDemoOptions {
   log: TextSink;
   tty: boolean;
   ascii?: boolean;
+  /** The `status` command line the summary suggests. */
+  statusCommand?: string;
 }
 
 export interface RunDemoResult {
@@ -112,6 +114,7 @@ async function seedAndIndex(
       kibanaUrl: o.kibanaUrl,
       seconds,
       ...(o.ascii === undefined ? {} : { ascii: o.ascii }),
+      ...(o.statusCommand === undefined ? {} : { statusCommand: o.statusCommand }),
     }));
     return { quarantine: brief, seeded, summary, seconds };
   } finally {

@@ -9,6 +9,8 @@ export interface FormatOptions {
   seconds: number;
   /** Bar characters; plain ASCII for non-UTF-8 terminals and logs. */
   ascii?: boolean;
+  /** A `status` command line that works where the demo ran (it names the configuration the demo used). */
+  statusCommand?: string;
 }
 
 const BAR_WIDTH = 20;
@@ -46,7 +48,8 @@ export function formatDemoSummary(s: DemoSummary, o: FormatOptions): string {
   const q = (kql: string): string => `curl -s '${o.esUrl.replace(/\/$/, '')}/${o.indexPrefix}-2*/_search?size=3&q=${encodeURIComponent(kql)}'`;
   lines.push('  KQL:     mailverdict.scan.status : (timeout or fallback)    mailverdict.gateway : ksmg and mailverdict.spam.verdict : spam');
   lines.push(`  search:  ${q('mailverdict.scan.status:fallback')}`);
-  lines.push('  CLI:     mailverdict status    mailverdict parse some.eml    mailverdict replay ~/Maildir');
+  lines.push(`  status:  ${o.statusCommand ?? 'npx mailverdict status'}`);
+  lines.push('  CLI:     npx mailverdict parse some.eml    npx mailverdict replay ~/Maildir    npx mailverdict --help');
   lines.push('');
   return lines.join('\n');
 }
