@@ -21,7 +21,7 @@ ${CONFIG_USAGE}
     async run(args, io) {
       const { values } = parseArgs({ args, options: CONFIG_OPTION, strict: true });
       const config = commandConfig(values.config, io);
-      const logger = createLogger(config.log.level);
+      const logger = createLogger(config.log.level, process.stdout, { format: config.log.format, isTty: process.stdout.isTTY === true });
       const running = await startPipelineProcess(config, { roles, logger, applyTemplates });
       await new Promise<void>((resolve) => {
         if (io.signal === undefined || io.signal.aborted) return resolve();

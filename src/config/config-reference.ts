@@ -10,6 +10,8 @@ export interface ConfigKey {
   env: string;
   default: string;
   required: boolean;
+  /** What the schema accepts: a type, or the allowed values. */
+  type: string;
 }
 
 export function configKeys(): ConfigKey[] {
@@ -29,7 +31,30 @@ function walk(schema: z.ZodTypeAny, path: KeyPath, out: ConfigKey[]): void {
     walk(node.element as z.ZodTypeAny, [...path, 0], out);
     return;
   }
-  out.push({ path: display(path), env: envName(path), default: defaultOf(schema), required: isRequired(schema) });
+  out.push({ path: display(path), env: envName(path), default: defaultOf(schema), required: isRequired(schema), type: typeOf(schema) });
+}
+
+function typeOf(schema: z.ZodTypeAny): string {
+  const { node } = unwrap(schema);
+  if (node instanceof z.ZodEnum) return (node.options as string[]).map((v) => `\`${v}\``).join(' \\| ');
+  if (node instanceof z.ZodLiteral) return `\`${String(node.value)}\``;
+  if (node instanceof z.ZodBoolean) return 'boolean';
+  if (node instanceof z.ZodNumber) return numberType(node);
+  if (node instanceof z.ZodString) return 'string';
+  if (node instanceof z.ZodDate) return 'date (YYYY-MM-DD)';
+  if (node instanceof z.ZodArray) return `list of ${typeOf(node.element as z.ZodTypeAny)}`;
+  if (node instanceof z.ZodUnion) return (node.options as z.ZodTypeAny[]).map(typeOf).filter((t, i, all) => all.indexOf(t) === i).join(' or ');
+  if (node instanceof z.ZodRecord) return 'mapping';
+  return 'value';
+}
+
+function numberType(node: z.ZodNumber): string {
+  const checks = (node._def as { checks: { kind: string; value?: number }[] }).checks;
+  const integer = checks.some((c) => c.kind === 'int');
+  const min = checks.find((c) => c.kind === 'min')?.value;
+  const max = checks.find((c) => c.kind === 'max')?.value;
+  const range = min !== undefined && max !== undefined ? ` ${min}–${max}` : min !== undefined ? ` ≥ ${min}` : max !== undefined ? ` ≤ ${max}` : '';
+  return `${integer ? 'integer' : 'number'}${range}`;
 }
 
 function display(path: KeyPath): string {
@@ -54,11 +79,11 @@ function isRequired(schema: z.ZodTypeAny): boolean {
   return !schema.isOptional();
 }
 
-/** Markdown table: key, default, environment variable. */
+/** Markdown table: key, accepted type or values, default, environment variable. */
 export function configReferenceMarkdown(): string {
   const rows = configKeys().map((k) => {
     const def = k.default !== '' ? `\`${k.default.length > 60 ? `${k.default.slice(0, 57)}…` : k.default}\`` : k.required ? 'required' : '—';
-    return `| \`${k.path}\` | ${def} | \`${k.env.replace(/_0(_|$)/g, '_<n>$1')}\` |`;
+    return `| \`${k.path}\` | ${k.type} | ${def} | \`${k.env.replace(/_0(_|$)/g, '_<n>$1')}\` |`;
   });
-  return ['| key | default | environment variable |', '|---|---|---|', ...rows].join('\n');
+  return ['| key | type / values | default | environment variable |', '|---|---|---|---|', ...rows].join('\n');
 }

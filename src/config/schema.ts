@@ -318,6 +318,8 @@ const logSchema = z
   .object({
     /** pino log level. @default "info" */
     level: oneOf(LOG_LEVELS).default('info'),
+    /** json: one JSON object per line (for log shippers); pretty: readable lines; auto: pretty on a terminal, json otherwise. @default "auto" */
+    format: oneOf(['auto', 'json', 'pretty'] as const).default('auto'),
   }, message('expected a mapping'))
   .strict();
 

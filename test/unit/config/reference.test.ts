@@ -10,6 +10,10 @@ describe('configuration reference', () => {
     expect(keys.find((k) => k.path === 'accounts[].afterCommit.moveTo')?.env).toBe('MAILVERDICT_ACCOUNTS_0_AFTER_COMMIT_MOVE_TO');
     expect(keys.find((k) => k.path === 'queue.batchMaxMessages')?.default).toBe('200');
     expect(keys.find((k) => k.path === 'redis.url')?.required).toBe(true);
+    expect(keys.find((k) => k.path === 'log.format')?.type).toBe('`auto` \\| `json` \\| `pretty`');
+    expect(keys.find((k) => k.path === 'accounts[].port')?.type).toBe('integer 1–65535');
+    expect(keys.find((k) => k.path === 'accounts[].useIdle')?.type).toBe('boolean');
+    expect(keys.every((k) => k.type !== 'value'), keys.filter((k) => k.type === 'value').map((k) => k.path).join(', ')).toBe(true);
   });
 
   it('is the table in the README, so the README cannot drift from the schema', () => {
