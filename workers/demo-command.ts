@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
 import { findConfigFile, loadConfig, parseConfig } from '../src/config/load-config.js';
+import { requireAccounts } from '../src/config/require-accounts.js';
 import type { Config } from '../src/config/schema.js';
 import { DEFAULT_DEMO_SEED, DEFAULT_DEMO_SIZE, MAX_DEMO_SIZE, MIN_DEMO_SIZE } from '../src/demo/generate-quarantine.js';
 import { DEMO_ACCOUNT_ID, DEMO_MAILBOX, runDemo } from './run-demo.js';
@@ -74,7 +75,8 @@ async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDe
   const config = configFile !== undefined ? loadConfig(values.config === undefined ? { env: io.env } : { file: values.config, env: io.env }) : localServicesConfig(io.env);
   // `status` needs a configuration: the user's file, or (local services) the demo's own, written where the hint says.
   const statusConfig = configFile !== undefined ? resolve(configFile) : writeDemoConfig(io.env);
-  const account = values.account === undefined ? config.accounts[0] : config.accounts.find((a) => a.id === values.account);
+  const accounts = requireAccounts(config, 'the demo', configFile);
+  const account = values.account === undefined ? accounts[0] : accounts.find((a) => a.id === values.account);
   if (account === undefined) throw new UsageError(`no account '${values.account}' in the configuration`);
   const kibanaUrl = values.kibana ?? io.env['MAILVERDICT_KIBANA_URL'] ?? kibanaOf(config);
   const result = await runDemo({

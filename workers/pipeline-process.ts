@@ -3,6 +3,7 @@
 // `mailverdict run` starts all three; `collect`, `work` and `alert` one each, so each can be scaled apart.
 import { Queue } from 'bullmq';
 import type { Config } from '../src/config/schema.js';
+import { requireAccounts } from '../src/config/require-accounts.js';
 import { runAlerter, type Alerter } from '../src/alerts/alerter.js';
 import { startCollector, type Collector } from '../src/collector/collector.js';
 import { startObservabilityServer, type HealthCheck, type ObservabilityServer } from '../src/observability/http-server.js';
@@ -44,8 +45,10 @@ export class StartupError extends Error {
 
 export async function startPipelineProcess(config: Config, options: PipelineProcessOptions): Promise<PipelineProcess> {
   const { logger } = options;
-  const metrics = options.metrics ?? new PipelineMetrics();
   const roles = new Set(options.roles);
+  // Before any connection is opened: a collector without accounts is a config error, not a half-started process.
+  const accounts = roles.has('collect') ? requireAccounts(config, 'the collect role') : [];
+  const metrics = options.metrics ?? new PipelineMetrics();
   const es = createElasticsearchClient(config.elasticsearch);
   const redis = createRedis(config.redis, 'command', (err) => logger.debug({ err: err.message }, 'redis connection error'));
   const timers: NodeJS.Timeout[] = [];
@@ -105,7 +108,7 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
       timers.push(setInterval(() => void retention(), options.retentionIntervalMs ?? 6 * 3600_000));
     }
     if (roles.has('collect')) {
-      collector = await startCollector({ redis: config.redis, queue: config.queue, accounts: config.accounts }, {
+      collector = await startCollector({ redis: config.redis, queue: config.queue, accounts }, {
         events: {
           fetched: (account, mailbox, n) => metrics.messagesFetched.inc({ account, mailbox }, n),
           enqueued: (account, mailbox, n) => metrics.messagesEnqueued.inc({ account, mailbox }, n),

@@ -19,7 +19,7 @@ Validates the configuration and tests each connection it names, printing one lin
   config          the file and MAILVERDICT_* overrides are valid
   redis           reachable; warns when maxmemory-policy is not noeviction or nothing is persisted
   elasticsearch   reachable and authorized; warns when the index templates need \`mailverdict setup\`
-  imap <account>  login works, and each configured mailbox exists
+  imap <account>  login works, and each configured mailbox exists (a warning when no account is configured)
   kibana          reachable (only when a Kibana URL is configured or given)
 
 Options:
@@ -91,6 +91,9 @@ async function loadChecked(file: string | undefined, io: CommandIo, print: (l: C
 export async function runConnectionChecks(config: Config, options: CheckOptions, report: (line: CheckLine) => Promise<void>): Promise<void> {
   for (const line of await checkRedis(config, options.timeoutMs)) await report(line);
   for (const line of await checkElasticsearch(config, options.timeoutMs)) await report(line);
+  if (config.accounts.length === 0) {
+    await report({ status: 'warn', name: 'imap', detail: 'no accounts configured: fine for work, alert, setup, status and replay; collect, run and demo need at least one under `accounts`' });
+  }
   for (const account of config.accounts) {
     for (const line of await checkImapAccount(account, options.timeoutMs)) await report(line);
   }

@@ -13,6 +13,7 @@ import { DirectTarget } from '../replay/direct-target.js';
 import { Progress } from '../replay/progress.js';
 import { QueueTarget } from '../replay/queue-target.js';
 import { replayPaths, totalBytes } from '../replay/replay-files.js';
+import { ReplayStopped, sleepUnlessStopped, stoppedExitCode } from '../replay/replay-stopped.js';
 import { BulkSink } from '../sink/bulk-sink.js';
 import { createElasticsearchClient } from '../sink/create-client.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
@@ -32,8 +33,13 @@ Options:
   --max-message-bytes <n>    skip (and report) messages larger than this (default ${DEFAULT_MAX_MESSAGE_BYTES})
   -h, --help                 show this help
 
+The first SIGINT (Ctrl-C) or SIGTERM stops the replay promptly: reading ends after the batch in hand, and
+in queue mode what is already enqueued stays queued for the workers. Running the same replay again
+finishes the job (messages already indexed are skipped).
+
 Exit status: 0 when every message was read and handed on, 1 when a file or message could not be read
-(the others are still replayed) or indexing failed, 2 on a usage error.`;
+(the others are still replayed) or indexing failed, 2 on a usage error, 130 (SIGINT) or 143 (SIGTERM)
+when stopped by a signal.`;
 
 export interface ReplayCommandDeps {
   /** Whether stderr is a terminal (the CLI knows; tests say no). */
@@ -79,16 +85,22 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
     await io.stderr.write(`${mode === 'bar' ? '\r\u001b[K' : ''}mailverdict replay: ${e.scope === 'message' ? `${e.path}: message ${e.index + 1}` : e.path}: ${e.message}\n`);
   };
   const onProgress = progress === undefined ? undefined : (n: number, bytes: number) => progress.update(n, bytes);
+  const signal = io.signal === undefined ? {} : { signal: io.signal };
+  const stopped = async (what: string): Promise<number> => {
+    await io.stderr.write(`${mode === 'bar' ? '\r\u001b[K' : ''}mailverdict replay: stopped by ${String(io.signal?.reason ?? 'a signal')} ${what}\n`);
+    return stoppedExitCode(io.signal);
+  };
   const limits = { batchMaxMessages: Math.min(config.queue.batchMaxMessages, config.elasticsearch.bulkMaxDocs), batchMaxBytes: config.queue.batchMaxBytes };
 
   if (values.direct) {
     const client = createElasticsearchClient(config.elasticsearch);
     try {
       const target = new DirectTarget(new BulkSink(client, config.elasticsearch));
-      const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}) });
+      const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });
       await progress?.finish();
       await io.stdout.write(`replayed ${read.messages} messages: ${target.created} indexed, ${target.duplicates} already indexed, `
         + `${target.deadLettered} dead-lettered${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
+      if (read.stopped) return await stopped(`after ${read.messages} messages; run the same replay again to finish (indexed messages are skipped)`);
       return read.errors > 0 ? 1 : 0;
     } finally {
       await client.close().catch(() => undefined);
@@ -99,13 +111,18 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
   const queue = new Queue(messageQueueName(config), { connection, prefix: queuePrefix(config) });
   queue.on('error', () => undefined);
   try {
-    const target = new QueueTarget(queue, { maxWaitingJobs: config.queue.maxWaitingJobs });
-    const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}) });
+    const target = new QueueTarget(queue, { maxWaitingJobs: config.queue.maxWaitingJobs, ...signal });
+    const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });
     await progress?.finish();
     await io.stdout.write(`enqueued ${read.messages} messages in ${target.jobIds.length} jobs on queue ${messageQueueName(config)}`
       + `${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
+    if (read.stopped) return await stopped(`while reading; the ${target.jobIds.length} jobs enqueued stay on the queue for the workers, run the same replay again to finish`);
     if (!values['no-wait'] && target.jobIds.length > 0) await waitForWorkers(target, io, mode !== 'none');
     return read.errors > 0 ? 1 : 0;
+  } catch (err) {
+    if (!(err instanceof ReplayStopped)) throw err;
+    await progress?.finish();
+    return await stopped(`before every job was processed; what is enqueued stays on queue ${messageQueueName(config)} for the workers (\`mailverdict work\`)`);
   } finally {
     await queue.close().catch(() => undefined);
     connection.disconnect();
@@ -126,7 +143,7 @@ async function waitForWorkers(target: QueueTarget, io: CommandIo, verbose: boole
       hinted = true;
       await io.stderr.write('replay: jobs are not being processed; is a worker running (`mailverdict work` or `mailverdict run`)? Use --no-wait to return at once.\n');
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleepUnlessStopped(500, io.signal);
   }
   await io.stdout.write(`all ${target.jobIds.length} jobs processed\n`);
 }

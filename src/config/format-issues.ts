@@ -21,7 +21,7 @@ function describe(path: KeyPath, value: unknown): string {
   const key = [...path].reverse().find((s): s is string => typeof s === 'string');
   const secret = key !== undefined && SECRET_KEYS.includes(key);
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
   if (value instanceof Date) return secret ? 'a date' : value.toISOString();
   if (typeof value === 'object') return 'a mapping';
   if (secret) return typeof value === 'string' ? 'a string' : `a ${typeof value}`;

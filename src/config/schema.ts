@@ -333,10 +333,14 @@ export const configSchema = z
     queue: queueSchema.default({}),
     /** Worker processes. */
     worker: workerSchema.default({}),
-    /** IMAP accounts to collect from (at least one). */
+    /**
+     * IMAP accounts to collect from. Only the roles that read IMAP (`collect`, `run`, `demo`, and the IMAP
+     * lines of `config check`) need one; `work`, `alert`, `setup`, `status` and `replay` run without.
+     * @default []
+     */
     accounts: z
-      .array(accountSchema, message('expected a list of one or more accounts'))
-      .min(1, 'expected a list of one or more accounts')
+      .array(accountSchema, message('expected a list of accounts'))
+      .default([])
       .superRefine((accounts, ctx) => {
         const ids = new Set<string>();
         accounts.forEach((account, index) => {

@@ -10,6 +10,7 @@ import { batchJobOptions } from '../queue/job-options.js';
 import { batchJobId, type FetchedMessage, type MessageBatchJob } from '../queue/message-batch.js';
 import { MESSAGE_BATCH_JOB } from '../queue/queue-names.js';
 import type { ReplayMessage, ReplayTarget } from './replay-files.js';
+import { sleepUnlessStopped } from './replay-stopped.js';
 
 export const REPLAY_ACCOUNT = 'replay';
 
@@ -23,6 +24,8 @@ export interface QueueTargetOptions {
   maxWaitingJobs: number;
   pollMs?: number;
   runId?: string;
+  /** Ends the wait for queue room (ReplayStopped). */
+  signal?: AbortSignal;
 }
 
 export class QueueTarget implements ReplayTarget {
@@ -46,7 +49,7 @@ export class QueueTarget implements ReplayTarget {
       enqueuedAt: new Date().toISOString(),
       files: batch.map((m) => m.path),
     };
-    while ((await this.queue.getWaitingCount()) > this.options.maxWaitingJobs) await sleep(this.options.pollMs ?? 200);
+    while ((await this.queue.getWaitingCount()) > this.options.maxWaitingJobs) await sleepUnlessStopped(this.options.pollMs ?? 200, this.options.signal);
     const id = batchJobId(job);
     await this.queue.add(MESSAGE_BATCH_JOB, job, batchJobOptions(id));
     this.jobIds.push(id);
@@ -78,8 +81,4 @@ export function toFetched(m: ReplayMessage, uid: number): FetchedMessage {
     headers: Buffer.from(headerBytes.buffer, headerBytes.byteOffset, headerBytes.byteLength).toString('base64'),
     parts,
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

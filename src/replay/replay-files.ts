@@ -23,6 +23,8 @@ export interface ReplayOptions {
   /** Messages read so far and bytes of them (for the progress against `totalBytes`). */
   onProgress?: (messages: number, bytes: number) => Promise<void> | void;
   onError?: (error: FileReadError) => Promise<void> | void;
+  /** When it aborts, reading stops after the message in hand (the result says `stopped`). */
+  signal?: AbortSignal;
 }
 
 export interface ReplayReadResult {
@@ -30,10 +32,12 @@ export interface ReplayReadResult {
   bytes: number;
   errors: number;
   batches: number;
+  /** The signal ended the reading before every path was read. */
+  stopped: boolean;
 }
 
 export async function replayPaths(paths: readonly string[], options: ReplayOptions): Promise<ReplayReadResult> {
-  const result: ReplayReadResult = { messages: 0, bytes: 0, errors: 0, batches: 0 };
+  const result: ReplayReadResult = { messages: 0, bytes: 0, errors: 0, batches: 0, stopped: false };
   let batch: ReplayMessage[] = [];
   let batchBytes = 0;
   const flush = async (): Promise<void> => {
@@ -44,9 +48,13 @@ export async function replayPaths(paths: readonly string[], options: ReplayOptio
     await options.target.send(out);
     result.batches++;
   };
-  for (const path of paths) {
+  reading: for (const path of paths) {
     const read = options.maxMessageBytes === undefined ? readMessagesFromPath(path) : readMessagesFromPath(path, { maxMessageBytes: options.maxMessageBytes });
     for await (const record of read) {
+      if (options.signal?.aborted === true) {
+        result.stopped = true;
+        break reading;
+      }
       if (record.kind === 'error') {
         result.errors++;
         await options.onError?.(record);

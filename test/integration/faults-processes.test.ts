@@ -3,6 +3,7 @@
 // (wrong IMAP password, Elasticsearch unreachable, bad configuration).
 import { hostname } from 'node:os';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mapLimit, SPAWN_LIMIT } from '../support/map-limit.js';
 import { buildDist, createFaultCase, deleteKeys, freePort, generateMessages, idsOf, MvProcess, runMv, waitFor, type FaultCase, type RunResult } from './process-harness.js';
 
 describe('pipeline processes (real servers, separate processes)', () => {
@@ -193,7 +194,9 @@ describe('pipeline processes (real servers, separate processes)', () => {
       { name: 'bad URL', file: fc.writeConfig({ ...good, redis: { url: 'http://127.0.0.1:6379' } }, 'url.yaml'), key: /redis\.url: expected a URL starting with redis:\/\// },
     ];
     const commands = ['run', 'collect', 'work', 'setup', 'status'];
-    const results = await Promise.all(cases.flatMap((c) => commands.map(async (cmd) => ({ c, cmd, r: await runMv([cmd, '-c', c.file], { timeoutMs: 60_000 }) }))));
+    // 15 short runs, a few at a time: all at once they outran the 60 s hang detector on a busy 2-core machine.
+    const runs = cases.flatMap((c) => commands.map((cmd) => ({ c, cmd })));
+    const results = await mapLimit(runs, SPAWN_LIMIT, async ({ c, cmd }) => ({ c, cmd, r: await runMv([cmd, '-c', c.file], { timeoutMs: 60_000 }) }));
     for (const { c, cmd, r } of results) {
       expect(r.code, `${cmd} ${c.name}: ${r.stderr}`).toBe(1);
       expect(r.stderr, `${cmd} ${c.name}`).toMatch(c.key);
@@ -205,5 +208,5 @@ describe('pipeline processes (real servers, separate processes)', () => {
     expect(missing.stderr).toMatch(/no-such-file\.yaml/);
     expect(missing.stderr).not.toMatch(/^\s+at /m);
     console.log(`bad configuration: ${results.length} command runs exit 1 naming the key; missing file: ${missing.stderr.trim().split('\n')[0]}`);
-  }, 120_000);
+  }, 600_000);
 });

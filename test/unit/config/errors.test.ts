@@ -30,7 +30,7 @@ describe('config errors', () => {
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.issues).toEqual([
       'redis.url: expected a URL starting with redis:// or rediss://, got "http://not-redis"',
-      'elasticsearch.nodes: expected a list of one or more http(s) URLs, got a list',
+      'elasticsearch.nodes: expected a list of one or more http(s) URLs, got an empty list',
       'elasticsearch.indexPrefix: expected 1-64 lowercase letters, digits, ".", "_" or "-", got "Has Upper"',
       'elasticsearch.bulkMaxDocs: expected an integer between 1 and 100000, got 2.5',
       'queue.name: expected 1-64 letters, digits, ".", "_" or "-", got "a:b"',
