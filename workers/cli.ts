@@ -100,6 +100,7 @@ function processIo(): CommandIo {
     stderr: streamSink(process.stderr),
     stdin: () => process.stdin,
     env: process.env,
+    stderrIsTty: process.stderr.isTTY === true,
   };
 }
 

@@ -50,7 +50,7 @@ export function createDemoCommand(deps: DemoCommandDeps = {}): Command {
   };
 }
 
-export const demoCommand: Command = createDemoCommand({ isTty: () => process.stderr.isTTY === true });
+export const demoCommand: Command = createDemoCommand();
 
 async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDeps): Promise<number> {
   const { values } = parseArgs({
@@ -89,7 +89,7 @@ async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDe
     seedOnly: values['seed-only'],
     out: io.stdout,
     log: io.stderr,
-    tty: deps.isTty?.() ?? false,
+    tty: deps.isTty?.() ?? io.stderrIsTty ?? false,
     ascii: values.ascii,
     statusCommand: `npx mailverdict status --config ${statusConfig}`,
   });

@@ -9,6 +9,7 @@ import { startCollector, type Collector } from '../src/collector/collector.js';
 import { startObservabilityServer, type HealthCheck, type ObservabilityServer } from '../src/observability/http-server.js';
 import { PipelineMetrics } from '../src/observability/metrics.js';
 import { startWorker, type RunningWorker } from './worker.js';
+import { processCollectorId } from './process-identity.js';
 import { createRedis } from '../src/queue/connection.js';
 import { messageQueueName, queuePrefix } from '../src/queue/queue-names.js';
 import { createElasticsearchClient } from '../src/sink/create-client.js';
@@ -109,6 +110,7 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
     }
     if (roles.has('collect')) {
       collector = await startCollector({ redis: config.redis, queue: config.queue, accounts }, {
+        collectorId: processCollectorId(),
         events: {
           fetched: (account, mailbox, n) => metrics.messagesFetched.inc({ account, mailbox }, n),
           enqueued: (account, mailbox, n) => metrics.messagesEnqueued.inc({ account, mailbox }, n),

@@ -1,20 +1,17 @@
 // The BullMQ job handler: batch → parse each message → bulk index → report the batch's UID interval to
 // the watermark. A TransientIndexError (Elasticsearch away) fails the job so BullMQ retries it; the
 // watermark then does not move, and a retried batch is harmless (create + deterministic _id).
-import type { Client } from '@elastic/elasticsearch';
 import type { ParsedMessage, SourceInfo } from '../src/document/types.js';
 import { parseFetched } from '../src/parse/parse-message.js';
 import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
 import { Watermark } from '../src/mailbox-state/watermark.js';
 import { batchInterval, type MessageBatchJob } from '../src/queue/message-batch.js';
 import type { Redis } from 'ioredis';
-import { deadLetterParseFailures, type ParseFailure } from './parse-failures.js';
+import type { ParseFailure } from '../src/sink/dead-letter.js';
 
 export interface ProcessBatchDeps {
-  sink: Pick<BulkSink, 'indexBatch'>;
-  /** For dead letters of messages whose parsing threw. */
-  elasticsearch: Client;
-  indexPrefix: string;
+  /** Indexes the documents and dead-letters the messages whose parsing threw. */
+  sink: Pick<BulkSink, 'indexBatch' | 'deadLetterParseFailures'>;
   redis: Redis;
   keyPrefix: string;
   events?: PipelineEvents | undefined;
@@ -68,7 +65,7 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
   deps.events?.parsed?.(parsed.length, warnings);
 
   const outcome = await deps.sink.indexBatch(parsed, { rawHeaders });
-  await deadLetterParseFailures(deps.elasticsearch, deps.indexPrefix, failures);
+  if (failures.length > 0) await deps.sink.deadLetterParseFailures(failures);
   deps.events?.indexed?.(outcome, failures.length);
   const now = Date.now();
   for (const d of internalDates) if (d !== undefined) deps.events?.lag?.(Math.max(0, (now - d.getTime()) / 1000));

@@ -11,6 +11,7 @@ import { documentId } from '../src/document/document-id.js';
 import { readMessage } from '../src/headers/read-message.js';
 import type { AccountConfig, Config } from '../src/config/schema.js';
 import { startWorker } from './worker.js';
+import { processCollectorId } from './process-identity.js';
 import { createRedis } from '../src/queue/connection.js';
 import { queuePrefix } from '../src/queue/queue-names.js';
 import { Progress } from '../src/replay/progress.js';
@@ -174,7 +175,7 @@ async function removeDocumentsById(client: Client, prefix: string, ids: readonly
 async function runPipelineUntilDrained(o: RunDemoOptions, account: AccountConfig, mailbox: string, seeded: SeedResult): Promise<void> {
   const config = { ...o.config, accounts: [account] };
   const worker = await startWorker(config);
-  const collector = await startCollector(config);
+  const collector = await startCollector(config, { collectorId: processCollectorId() });
   const redis = createRedis(config.redis, 'command');
   const watermark = new Watermark(redis, queuePrefix(config), { account: account.id, mailbox });
   const progress = new Progress({ sink: o.log, tty: o.tty, label: 'demo: collector → queue → worker → Elasticsearch', total: seeded.lastUid });

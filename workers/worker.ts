@@ -49,7 +49,7 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
   const worker = new Worker<MessageBatchJob, ProcessBatchResult>(
     messageQueueName(config),
     (job: Job<MessageBatchJob>) => processBatch(job.data, {
-      sink, elasticsearch, indexPrefix: config.elasticsearch.indexPrefix, redis, keyPrefix: prefix, events: deps.events,
+      sink, redis, keyPrefix: prefix, events: deps.events,
     }),
     {
       connection,

@@ -1,6 +1,7 @@
 // Runs every configured account/mailbox: for each, takes the mailbox lock (so exactly one collector
 // reads it), runs a MailboxReader while the lock is held, and retries the lock while another
 // collector has it. Status per mailbox lives in Redis (mailbox-status.ts).
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Queue } from 'bullmq';
 import type { ImapFlowOptions } from 'imapflow';
@@ -24,7 +25,7 @@ export interface CollectorConfig {
 
 export interface CollectorDeps {
   events?: CollectorEvents;
-  /** Shown in status; defaults to host:pid. */
+  /** Shown in status (the process wiring passes host:pid); defaults to host and a random tag. */
   collectorId?: string;
   lockTtlMs?: number;
   /** How often a mailbox held by another collector is tried again. */
@@ -54,7 +55,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const queue = new Queue<MessageBatchJob>(messageQueueName(config), { connection: queueConnection, prefix });
   queue.on('error', () => undefined);
   await queue.waitUntilReady();
-  const collectorId = deps.collectorId ?? `${hostname()}:${process.pid}`;
+  const collectorId = deps.collectorId ?? `${hostname()}:${randomBytes(4).toString('hex')}`;
   const stopping = new AbortController();
   const locks = new Map<string, MailboxLock>();
 

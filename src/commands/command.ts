@@ -1,10 +1,9 @@
 // The shape every `mailverdict <command>` has. Commands get their I/O handed in, so tests capture it and
 // src/ never touches process.* (cli.ts does the wiring).
 
-/** Where a command writes text; awaiting `write` respects backpressure on a slow pipe. */
-export interface TextSink {
-  write(text: string): void | Promise<void>;
-}
+import type { TextSink } from '../runtime/text-sink.js';
+
+export type { TextSink };
 
 export interface CommandIo {
   stdout: TextSink;
@@ -14,6 +13,8 @@ export interface CommandIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Aborted on SIGINT/SIGTERM: long-running commands shut down gracefully when it fires. */
   signal?: AbortSignal;
+  /** Whether stderr is a terminal (progress bars then redraw one line); false when absent. */
+  stderrIsTty?: boolean;
 }
 
 export interface Command {

@@ -42,7 +42,7 @@ Exit status: 0 when every message was read and handed on, 1 when a file or messa
 when stopped by a signal.`;
 
 export interface ReplayCommandDeps {
-  /** Whether stderr is a terminal (the CLI knows; tests say no). */
+  /** Whether stderr is a terminal; overrides io.stderrIsTty (tests). */
   isTty?: () => boolean;
   /** Config instead of loading one (tests, the demo). */
   config?: Config;
@@ -57,7 +57,7 @@ export function createReplayCommand(deps: ReplayCommandDeps = {}): Command {
   };
 }
 
-export const replayCommand: Command = createReplayCommand({ isTty: () => process.stderr.isTTY === true });
+export const replayCommand: Command = createReplayCommand();
 
 async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -74,7 +74,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
   });
   if (positionals.length === 0) throw new UsageError('no input: give one or more files or directories');
   if (positionals.includes(STDIN_ARG)) throw new UsageError('replay reads files, not stdin');
-  const mode = values.progress ?? ((deps.isTty?.() ?? false) ? 'bar' : 'lines');
+  const mode = values.progress ?? ((deps.isTty?.() ?? io.stderrIsTty ?? false) ? 'bar' : 'lines');
   if (mode !== 'bar' && mode !== 'lines' && mode !== 'none') throw new UsageError(`--progress must be bar, lines or none, got '${mode}'`);
   const maxBytes = values['max-message-bytes'] === undefined ? DEFAULT_MAX_MESSAGE_BYTES : Number(values['max-message-bytes']);
   if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new UsageError(`--max-message-bytes must be a positive integer, got '${values['max-message-bytes']}'`);

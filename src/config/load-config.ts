@@ -19,13 +19,13 @@ const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 export interface LoadConfigOptions {
   /** Config file path; else MAILVERDICT_CONFIG; else the first of DEFAULT_CONFIG_PATHS that exists. */
   file?: string;
-  /** Environment to read MAILVERDICT_* from; defaults to process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
+  /** Environment to read MAILVERDICT_* from (the CLI hands in the process environment). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /** The file loadConfig would read, and whether it was named explicitly (then it must exist). */
-export function findConfigFile(options: LoadConfigOptions = {}): { file: string; explicit: boolean } | undefined {
-  const env = options.env ?? process.env;
+export function findConfigFile(options: LoadConfigOptions): { file: string; explicit: boolean } | undefined {
+  const { env } = options;
   const named = options.file ?? env[CONFIG_PATH_VARIABLE];
   if (named !== undefined && named !== '') return { file: named, explicit: true };
   const found = DEFAULT_CONFIG_PATHS.find((path) => existsSync(path));
@@ -86,8 +86,8 @@ function unreadableFiles(config: Config): string[] {
  * Validates an already parsed config object (a file's content) with `<secret>File` keys and env
  * overrides applied, exactly as loadConfig does after reading the file. `raw` is not modified.
  */
-export function parseConfig(raw: unknown, options: { env?: Readonly<Record<string, string | undefined>>; file?: string } = {}): Config {
-  const env = options.env ?? process.env;
+export function parseConfig(raw: unknown, options: { env: Readonly<Record<string, string | undefined>>; file?: string }): Config {
+  const { env } = options;
   const copy: Record<string, unknown> =
     raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? structuredClone(raw as Record<string, unknown>) : {};
   const issues = resolveFileSecrets(copy);
@@ -102,9 +102,9 @@ export function parseConfig(raw: unknown, options: { env?: Readonly<Record<strin
 }
 
 /** Reads, merges and validates the configuration; throws ConfigError listing every problem. */
-export function loadConfig(options: LoadConfigOptions = {}): Config {
-  const env = options.env ?? process.env;
-  const found = findConfigFile({ ...options, env });
+export function loadConfig(options: LoadConfigOptions): Config {
+  const { env } = options;
+  const found = findConfigFile(options);
   const raw = found === undefined ? {} : readConfigFile(found.file);
   try {
     return found === undefined ? parseConfig(raw, { env }) : parseConfig(raw, { env, file: found.file });

@@ -1,6 +1,6 @@
 // Progress of a long run: a redrawn bar (count, rate, ETA) on a terminal, plain lines every few seconds
 // otherwise (logs, CI). The total is in bytes when the count of messages is not known in advance (mbox).
-import type { TextSink } from '../commands/command.js';
+import type { TextSink } from '../runtime/text-sink.js';
 
 export interface ProgressOptions {
   sink: TextSink;

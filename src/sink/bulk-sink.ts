@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
 import type { ParsedMessage } from '../document/types.js';
-import { buildDeadLetter, describeItemError, type Rejection } from './dead-letter.js';
+import { buildDeadLetter, buildParseFailureLetter, describeItemError, parseFailureId, type ParseFailure, type Rejection } from './dead-letter.js';
 import { IndexRequestError, SinkError, TransientIndexError, errorTypeOf, statusCodeOf } from './errors.js';
 import { deadLetterIndexName, indexTarget } from './index-name.js';
 import { backoffDelayMs, classifyItem, classifyRequestError } from './retry-policy.js';
@@ -144,6 +144,26 @@ export class BulkSink {
       else outcome.deadLettered++;
     }
     return outcome;
+  }
+
+  /**
+   * Dead-letters messages whose parsing threw, with the same retries as indexBatch: resolves when each is
+   * written (or was already, from an earlier try of the batch); throws like indexBatch otherwise.
+   */
+  async deadLetterParseFailures(failures: readonly ParseFailure[]): Promise<void> {
+    if (failures.length === 0) return;
+    const now = this.options.now?.() ?? new Date();
+    const index = deadLetterIndexName(this.config.indexPrefix);
+    const ops = failures.map((f, pos) => this.deadLetterOp(pos, parseFailureId(f.headerBytes), index, buildParseFailureLetter(f, now)));
+    const written = await this.write(ops, { retries: 0 });
+    for (const op of ops) {
+      const result = written.get(op);
+      if (result === undefined || result.outcome === 'reject') {
+        throw new SinkError('dead_letter_rejected', `the dead-letter index ${index} refused a parse failure`, {
+          meta: { index, statusCode: result?.status ?? 0, errorType: describeItemError(result?.error).errorType },
+        });
+      }
+    }
   }
 
   /** The create operation for one message, or a rejection when it cannot even be serialized. */

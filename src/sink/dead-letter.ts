@@ -1,10 +1,12 @@
-// The dead-letter document: what Elasticsearch refused, why, and everything needed to look at it again
-// (principle 2). Shaped for mappings/dead-letter-template.json (strict), so only known keys are copied.
+// The dead-letter document: what Elasticsearch refused (stage indexing) or what could not be parsed (stage
+// parsing), why, and everything needed to look at it again: nothing is lost. Shaped for
+// mappings/dead-letter-template.json (strict), so only known keys are copied. BulkSink writes both kinds.
+import { documentId } from '../document/document-id.js';
 import type { SourceInfo } from '../document/types.js';
 
 export interface DeadLetterDocument {
   '@timestamp': string;
-  stage: 'indexing';
+  stage: 'indexing' | 'parsing';
   reason: string;
   status: number;
   error: { type: string; message: string };
@@ -48,6 +50,40 @@ export function buildDeadLetter(
   if (source !== undefined) doc.source = source;
   if (options.rawHeaders !== undefined) doc.raw_headers = options.rawHeaders;
   if (options.documentJson !== undefined) doc.document = options.documentJson;
+  return doc;
+}
+
+/** A message whose parsing threw (a bug: parsing is built never to throw); kept with its raw headers. */
+export interface ParseFailure {
+  headerBytes: Uint8Array;
+  source: SourceInfo;
+  error: unknown;
+}
+
+const MAX_RAW_HEADER_BYTES = 256 * 1024;
+
+/** `parse-<document id>`: a retried batch creates the same dead letter, not a second one. */
+export function parseFailureId(headerBytes: Uint8Array): string {
+  return `parse-${documentId(headerBytes)}`;
+}
+
+export function buildParseFailureLetter(failure: ParseFailure, now: Date): DeadLetterDocument {
+  const err = failure.error;
+  const type = err instanceof Error ? err.name : typeof err;
+  const message = (err instanceof Error ? err.message : String(err)).slice(0, MAX_MESSAGE);
+  const raw = failure.headerBytes;
+  const doc: DeadLetterDocument = {
+    '@timestamp': now.toISOString(),
+    stage: 'parsing',
+    reason: `parse failed: ${message}`.slice(0, MAX_REASON),
+    status: 0,
+    error: { type, message },
+    document_id: documentId(raw),
+    index: '',
+    raw_headers: Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, MAX_RAW_HEADER_BYTES)).toString('latin1'),
+  };
+  const source = pickSource(failure.source);
+  if (source !== undefined) doc.source = source;
   return doc;
 }
 

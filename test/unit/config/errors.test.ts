@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/config-error.js';
 import { loadConfig, parseConfig } from '../../../src/config/load-config.js';
+import { requireAccounts } from '../../../src/config/require-accounts.js';
 import { configError, minimal, tempDir, type TempDir } from './helpers.js';
 
 function account(extra: Record<string, unknown>): Record<string, unknown> {
@@ -58,8 +59,18 @@ describe('config errors', () => {
       'accounts[0].tls: missing, expected one of "implicit", "starttls", "none"',
       'accounts[0].user: missing, expected a user name',
     ]);
-    expect(configError(() => parseConfig({ ...minimal(), accounts: [] }, { env: {} })).issues)
-      .toEqual(['accounts: expected a list of one or more accounts, got a list']);
+  });
+
+  it('needs IMAP accounts only where they are read: absent or empty is valid, requireAccounts names the key', () => {
+    const { accounts: _, ...withoutAccounts } = minimal();
+    expect(parseConfig(withoutAccounts, { env: {} }).accounts).toEqual([]);
+    const empty = parseConfig({ ...minimal(), accounts: [] }, { env: {} });
+    expect(empty.accounts).toEqual([]);
+    expect(configError(() => requireAccounts(empty, 'the collect role')).issues)
+      .toEqual(['accounts: expected one or more IMAP accounts (the collect role reads IMAP mailboxes), got none']);
+    expect(requireAccounts(parseConfig(minimal(), { env: {} }), 'the collect role')).toHaveLength(1);
+    expect(configError(() => parseConfig({ ...minimal(), accounts: 'q' }, { env: {} })).issues)
+      .toEqual(['accounts: expected a list of accounts, got "q"']);
   });
 
   it('rejects unknown keys with "did you mean" for close names and the known keys otherwise', () => {

@@ -200,6 +200,26 @@ describe('BulkSink', () => {
     expect(doc.mailverdict.parse.warnings).toContain('index_fallback:bad_timestamp:not a date');
     expect(doc['@timestamp']).toBe(m.document.event.created);
   });
+
+  it('dead-letters parse failures with their raw headers under parse-<id>, retrying like indexBatch; 409 is done', async () => {
+    const headerBytes = Buffer.from('Subject: broken\r\nX-Test: 1\r\n\r\n', 'latin1');
+    const failure = { headerBytes, source: { kind: 'file' as const, path: '/q/1.eml' }, error: new TypeError('boom') };
+    const { client, calls } = fakeClient((sent, call) => (call === 0 ? response(503, 'unavailable') : sent.map(() => ({ status: call === 1 ? 201 : 409 }))));
+    const sink = new BulkSink(client, config(), { now: () => new Date('2026-02-03T04:05:06Z') });
+    await sink.deadLetterParseFailures([failure]);
+    await sink.deadLetterParseFailures([failure]);
+    expect(calls).toHaveLength(3);
+    const sent = calls[1]?.[0];
+    expect(sent?.index).toBe('mv-deadletter');
+    expect(sent?.id).toMatch(/^parse-[0-9a-f]{64}$/);
+    expect(calls[2]?.[0]?.id).toBe(sent?.id);
+    expect(sent?.doc).toMatchObject({
+      stage: 'parsing', reason: 'parse failed: boom', error: { type: 'TypeError', message: 'boom' },
+      source: { kind: 'file', path: '/q/1.eml' }, raw_headers: headerBytes.toString('latin1'), index: '',
+    });
+    await expect(new BulkSink(fakeClient((s) => s.map(() => ({ status: 400, error: { type: 'x', reason: 'y' } }))).client, config())
+      .deadLetterParseFailures([failure])).rejects.toThrow(/refused a parse failure/);
+  });
 });
 
 function chunkSizes(total: number, size: number): number[] {
