@@ -13,6 +13,7 @@ import { processCollectorId } from './process-identity.js';
 import { createRedis } from '../src/queue/connection.js';
 import { messageQueueName, queuePrefix } from '../src/queue/queue-names.js';
 import { createElasticsearchClient } from '../src/sink/create-client.js';
+import { elasticsearchReachability } from '../src/sink/elasticsearch-reachability.js';
 import { checkIndexTemplates, ensureIndexTemplates } from '../src/sink/index-setup.js';
 import { deleteExpiredIndices } from '../src/sink/retention.js';
 import type { Logger } from '../src/runtime/logger.js';
@@ -58,8 +59,8 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
   const checks: Record<string, HealthCheck> = {
     redis: async () => ({ ok: (await redis.ping()) === 'PONG' }),
     elasticsearch: async () => {
-      const health = await es.cluster.health({ timeout: '2s' });
-      return { ok: health.status !== 'red', detail: health.status };
+      const reach = await elasticsearchReachability(es, 4_000);
+      return { ok: reach.healthy, detail: reach.detail };
     },
   };
 

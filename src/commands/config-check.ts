@@ -10,6 +10,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { AccountConfig, Config } from '../config/schema.js';
 import { createRedis } from '../queue/connection.js';
 import { createElasticsearchClient } from '../sink/create-client.js';
+import { elasticsearchReachability } from '../sink/elasticsearch-reachability.js';
 import { checkIndexTemplates } from '../sink/index-setup.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 
@@ -147,15 +148,8 @@ export async function checkElasticsearch(config: Config, timeoutMs: number): Pro
     return [{ status: 'fail', name, detail: reason(err) }];
   }
   try {
-    const lines: CheckLine[] = [];
-    try {
-      const health = await client.cluster.health({}, { requestTimeout: timeoutMs, maxRetries: 0 });
-      lines.push({ status: health.status === 'red' ? 'warn' : 'ok', name, detail: `${where} (cluster ${health.cluster_name}, status ${health.status})` });
-    } catch (err) {
-      // A least-privilege key may lack the cluster `monitor` privilege: that is still a working connection.
-      if (statusOf(err) !== 403) throw err;
-      lines.push({ status: 'ok', name, detail: `${where} (authenticated; no cluster monitor privilege, health not shown)` });
-    }
+    const reach = await elasticsearchReachability(client, timeoutMs);
+    const lines: CheckLine[] = [{ status: reach.healthy ? 'ok' : 'warn', name, detail: `${where} (${reach.detail})` }];
     const problems = await checkIndexTemplates(client, config.elasticsearch);
     for (const p of problems) lines.push({ status: 'warn', name, detail: p });
     return lines;
