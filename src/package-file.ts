@@ -1,4 +1,4 @@
-// Data files shipped beside the code (mappings/, dashboards/, the demo's fixtures) are found from the package
+// Data files shipped beside the code (mappings/, dashboards/, demo/templates/) are found from the package
 // root, so the same module finds them when it runs from src/ (tests, tsx) and from dist/src/ (the built CLI).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

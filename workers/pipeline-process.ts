@@ -1,7 +1,6 @@
 // One mailverdict process running any of the roles — collect, work, alert — on one configuration, with the
 // shared parts every role needs: metrics and health endpoint, logs, queue-depth gauge, retention schedule.
 // `mailverdict run` starts all three; `collect`, `work` and `alert` one each, so each can be scaled apart.
-import { Queue } from 'bullmq';
 import type { Config } from '../src/config/schema.js';
 import { requireAccounts } from '../src/config/require-accounts.js';
 import { runAlerter, type Alerter } from '../src/alerts/alerter.js';
@@ -11,7 +10,7 @@ import { PipelineMetrics } from '../src/observability/metrics.js';
 import { startWorker, type RunningWorker } from './worker.js';
 import { processCollectorId } from './process-identity.js';
 import { createRedis } from '../src/queue/connection.js';
-import { messageQueueName, queuePrefix } from '../src/queue/queue-names.js';
+import { openMessageQueue } from '../src/queue/message-queue.js';
 import { createElasticsearchClient } from '../src/sink/create-client.js';
 import { elasticsearchReachability } from '../src/sink/elasticsearch-reachability.js';
 import { checkIndexTemplates, ensureIndexTemplates } from '../src/sink/index-setup.js';
@@ -143,7 +142,7 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
   // BullMQ does not close a connection it was given: we keep it to close it ourselves, or the open socket
   // keeps the process alive after a graceful stop.
   const queueConnection = createRedis(config.redis, 'command');
-  const queue = new Queue(messageQueueName(config), { connection: queueConnection, prefix: queuePrefix(config) });
+  const queue = openMessageQueue(config, queueConnection);
   queue.on('error', () => undefined);
   const refreshQueueGauge = async (): Promise<void> => {
     try {

@@ -3,13 +3,14 @@
 // collector has it. Status per mailbox lives in Redis (mailbox-status.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { ImapFlowOptions } from 'imapflow';
 import type { Redis } from 'ioredis';
 import { createRedis, type RedisSettings } from '../queue/connection.js';
 import { batchJobId, type MessageBatchJob } from '../queue/message-batch.js';
 import { batchJobOptions } from '../queue/job-options.js';
-import { MESSAGE_BATCH_JOB, messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import { openMessageQueue } from '../queue/message-queue.js';
+import { MESSAGE_BATCH_JOB, queuePrefix } from '../queue/queue-names.js';
 import { mailboxSettings, type AccountSettings } from './account-settings.js';
 import type { CollectorEvents } from './collector-events.js';
 import { mailboxKeys } from '../mailbox-state/mailbox-keys.js';
@@ -52,7 +53,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const redis = createRedis(config.redis, 'command');
   // BullMQ does not close a connection it was given, so we keep it to close it ourselves.
   const queueConnection = createRedis(config.redis, 'command');
-  const queue = new Queue<MessageBatchJob>(messageQueueName(config), { connection: queueConnection, prefix });
+  const queue = openMessageQueue(config, queueConnection);
   queue.on('error', () => undefined);
   await queue.waitUntilReady();
   const collectorId = deps.collectorId ?? `${hostname()}:${randomBytes(4).toString('hex')}`;

@@ -3,12 +3,12 @@
 // the header-block hash, so a message already indexed from a mailbox (or by an earlier replay) is not
 // indexed again.
 import { parseArgs } from 'node:util';
-import { Queue } from 'bullmq';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, type FileReadError } from '../files/read-messages.js';
 import { createRedis } from '../queue/connection.js';
-import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import { openMessageQueue } from '../queue/message-queue.js';
+import { messageQueueName } from '../queue/queue-names.js';
 import { DirectTarget } from '../replay/direct-target.js';
 import { Progress } from '../replay/progress.js';
 import { QueueTarget } from '../replay/queue-target.js';
@@ -108,7 +108,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
   }
 
   const connection = createRedis(config.redis, 'command');
-  const queue = new Queue(messageQueueName(config), { connection, prefix: queuePrefix(config) });
+  const queue = openMessageQueue(config, connection);
   queue.on('error', () => undefined);
   try {
     const target = new QueueTarget(queue, { maxWaitingJobs: config.queue.maxWaitingJobs, ...signal });

@@ -1,10 +1,10 @@
 // `mailverdict status`: what every collector, the queue and the index look like right now — read from
 // Redis and Elasticsearch, so it works from any machine with the configuration.
 import { parseArgs } from 'node:util';
-import { Queue } from 'bullmq';
 import { readMailboxStatuses, type MailboxStatus } from '../mailbox-state/mailbox-status.js';
 import { createRedis } from '../queue/connection.js';
-import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import { openMessageQueue } from '../queue/message-queue.js';
+import { queuePrefix } from '../queue/queue-names.js';
 import { createElasticsearchClient } from '../sink/create-client.js';
 import { deadLetterIndexName } from '../sink/index-name.js';
 import type { Command } from './command.js';
@@ -34,7 +34,7 @@ export const statusCommand: Command = {
     const { values } = parseArgs({ args, options: { ...CONFIG_OPTION, json: { type: 'boolean', default: false } }, strict: true });
     const config = commandConfig(values.config, io);
     const redis = createRedis(config.redis, 'command');
-    const queue = new Queue(messageQueueName(config), { connection: redis, prefix: queuePrefix(config) });
+    const queue = openMessageQueue(config, redis);
     queue.on('error', () => undefined);
     const es = createElasticsearchClient(config.elasticsearch);
     try {

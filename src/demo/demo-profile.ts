@@ -3,7 +3,7 @@
 import type { SpamVerdict } from '../document/enums.js';
 
 export interface TemplateChoice {
-  /** Fixture "<family>/<name>" under test/fixtures. */
+  /** Template "<family>/<name>" under demo/templates (a copy of the parser fixture of that name). */
   fixture: string;
   weight: number;
   /** Kaspersky fixture with a completed scan: the generator redraws its anti-spam status and rate. */

@@ -7,7 +7,7 @@ import {
   BULK_SUBJECTS, CLEAN_SENDER_DOMAINS, CLEAN_SUBJECTS, DEMO_GATEWAYS, DEMO_SPIKE, KASPERSKY_OUTCOMES, LOCAL_PARTS,
   MONTH_NAMES, RECIPIENTS, SPAM_SENDER_DOMAINS, SPAM_SUBJECTS, type GatewayProfile, type TemplateChoice,
 } from './demo-profile.js';
-import { loadFixtureTemplates, type FixtureTemplate } from './fixture-template.js';
+import { loadDemoTemplates, type DemoTemplate } from './demo-template.js';
 import { SeededRandom } from './seeded-random.js';
 import { buildVariedMessage } from './vary-message.js';
 
@@ -27,7 +27,8 @@ export interface DemoOptions {
   /** End of the period (exclusive). Default: the start of the current hour, so reruns within it repeat. */
   end?: Date;
   days?: number;
-  fixturesDir?: string;
+  /** Where the templates are; demo/templates of the package by default. */
+  templatesDir?: string;
 }
 
 export interface DemoMessage {
@@ -55,7 +56,7 @@ export interface DemoQuarantine {
 
 export async function generateDemoQuarantine(options: DemoOptions = {}): Promise<DemoQuarantine> {
   const names = [...DEMO_GATEWAYS.flatMap((g) => g.templates), ...DEMO_SPIKE.templates].map((t) => t.fixture);
-  const templates = await loadFixtureTemplates(names, options.fixturesDir);
+  const templates = await loadDemoTemplates(names, options.templatesDir);
   return buildDemoQuarantine(templates, options);
 }
 
@@ -66,7 +67,7 @@ interface Planned {
   spike: boolean;
 }
 
-export function buildDemoQuarantine(templates: ReadonlyMap<string, FixtureTemplate>, options: DemoOptions = {}): DemoQuarantine {
+export function buildDemoQuarantine(templates: ReadonlyMap<string, DemoTemplate>, options: DemoOptions = {}): DemoQuarantine {
   const size = options.size ?? DEFAULT_DEMO_SIZE;
   if (!Number.isInteger(size) || size < MIN_DEMO_SIZE || size > MAX_DEMO_SIZE) {
     throw new RangeError(`demo size must be an integer from ${MIN_DEMO_SIZE} to ${MAX_DEMO_SIZE}, got ${size}`);
@@ -114,7 +115,7 @@ export function buildDemoQuarantine(templates: ReadonlyMap<string, FixtureTempla
   return { seed, start, end, spike: { gateway: spikeGateway.id, start: spikeStart, end: spikeEnd }, messages };
 }
 
-function buildOne(p: Planned, sequence: number, templates: ReadonlyMap<string, FixtureTemplate>, rand: SeededRandom): DemoMessage {
+function buildOne(p: Planned, sequence: number, templates: ReadonlyMap<string, DemoTemplate>, rand: SeededRandom): DemoMessage {
   const template = templates.get(p.choice.fixture);
   if (template === undefined) throw new Error(`fixture ${p.choice.fixture} was not loaded`);
   const outcome = p.choice.varyVerdict === true ? rand.weighted(KASPERSKY_OUTCOMES) : undefined;

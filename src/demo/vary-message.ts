@@ -2,7 +2,7 @@
 // sender, recipient, subject and (Kaspersky) anti-spam status/rate replaced, so every message has its own
 // header block (and `_id`) while each gateway's headers keep the grammar the parsers were tested on.
 import { Buffer } from 'node:buffer';
-import { fieldValue, type FixtureTemplate, type TemplateField } from './fixture-template.js';
+import { fieldValue, type DemoTemplate, type TemplateField } from './demo-template.js';
 import { formatBasesDate, formatMailDate } from './rfc5322-date.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -22,7 +22,7 @@ export interface MessageVariation {
 
 const HOUR_MS = 3_600_000;
 
-export function buildVariedMessage(template: FixtureTemplate, v: MessageVariation, rand: SeededRandom): string {
+export function buildVariedMessage(template: DemoTemplate, v: MessageVariation, rand: SeededRandom): string {
   const original = originalSender(template.fields);
   const senderDomain = domainOf(v.senderAddress);
   let receivedTime = v.time.getTime();

@@ -1,19 +1,31 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEMO_GATEWAYS } from '../../../src/demo/demo-profile.js';
+import { defaultTemplatesDir } from '../../../src/demo/demo-template.js';
 import { generateDemoQuarantine, type DemoQuarantine } from '../../../src/demo/generate-quarantine.js';
 import { parseMessage } from '../../../src/parse/parse-message.js';
 
 const END = new Date('2026-05-01T00:00:00Z');
 const fixturesDir = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
+/** Parser fixture (path without .eml) by content: each demo template is a copy of one. */
+const fixtureByContent = new Map<string, string>();
+for (const entry of readdirSync(fixturesDir, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !entry.name.endsWith('.eml')) continue;
+  const path = join(entry.parentPath, entry.name);
+  fixtureByContent.set(readFileSync(path, 'latin1'), path.slice(0, -'.eml'.length));
+}
+const templateNames = [...new Set(DEMO_GATEWAYS.flatMap((g) => g.templates.map((t) => t.fixture)))];
+const fixtureOf = (template: string): string | undefined => fixtureByContent.get(readFileSync(join(defaultTemplatesDir(), `${template}.eml`), 'latin1'));
+
 interface FixtureExpectation { gateway?: string; verdict: string; scan: string; warnings: number }
 const expectations = new Map<string, FixtureExpectation>();
 function expected(fixture: string): FixtureExpectation {
   let e = expectations.get(fixture);
   if (e === undefined) {
-    const doc = JSON.parse(readFileSync(`${fixturesDir}${fixture}.json`, 'utf8')) as {
+    const doc = JSON.parse(readFileSync(`${fixtureOf(fixture)}.json`, 'utf8')) as {
       mailverdict: { gateway?: string; spam: { verdict: string }; scan: { status: string }; parse: { warnings: string[] } };
     };
     e = { verdict: doc.mailverdict.spam.verdict, scan: doc.mailverdict.scan.status, warnings: doc.mailverdict.parse.warnings.length };
@@ -30,6 +42,12 @@ const rawHeaderBlock = (raw: Buffer): string => {
 
 describe('demo quarantine generator', () => {
   let q: DemoQuarantine;
+
+  it('ships its templates as product data: each is byte-identical to a parser fixture, whose expected document applies', () => {
+    expect(templateNames.length).toBeGreaterThan(30);
+    const orphans = templateNames.filter((t) => fixtureOf(t) === undefined);
+    expect(orphans).toEqual([]);
+  });
 
   it('makes exactly `size` messages with distinct header blocks, in time order inside the period', async () => {
     q = await generateDemoQuarantine({ size: 1500, seed: 'unit', end: END });

@@ -1,5 +1,6 @@
-// The parser fixtures (test/fixtures/<family>/<name>.eml) as templates for the demo quarantine: the header
-// section split into fields (continuation lines kept), the body kept as it is.
+// The demo quarantine's templates (demo/templates/<family>/<name>.eml, copies of parser fixtures shipped as
+// product data, so the image needs no test files): the header section split into fields (continuation
+// lines kept), the body kept as it is.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageFile } from '../package-file.js';
@@ -12,20 +13,20 @@ export interface TemplateField {
   text: string;
 }
 
-export interface FixtureTemplate {
+export interface DemoTemplate {
   /** "<family>/<name>" without ".eml". */
   name: string;
   fields: TemplateField[];
   body: string;
 }
 
-/** test/fixtures of this checkout, from src/ (tsx) and dist/src/ (built) alike. */
-export function defaultFixturesDir(): string {
-  return packageFile('test', 'fixtures');
+/** demo/templates of the package, from src/ (tsx) and dist/src/ (built) alike. */
+export function defaultTemplatesDir(): string {
+  return packageFile('demo', 'templates');
 }
 
-export async function loadFixtureTemplates(names: readonly string[], dir = defaultFixturesDir()): Promise<Map<string, FixtureTemplate>> {
-  const out = new Map<string, FixtureTemplate>();
+export async function loadDemoTemplates(names: readonly string[], dir = defaultTemplatesDir()): Promise<Map<string, DemoTemplate>> {
+  const out = new Map<string, DemoTemplate>();
   for (const name of names) {
     if (out.has(name)) continue;
     const text = await readFile(join(dir, `${name}.eml`), 'utf8');
@@ -34,7 +35,7 @@ export async function loadFixtureTemplates(names: readonly string[], dir = defau
   return out;
 }
 
-export function parseTemplate(name: string, text: string): FixtureTemplate {
+export function parseTemplate(name: string, text: string): DemoTemplate {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const fields: TemplateField[] = [];
   let i = 0;
@@ -47,11 +48,11 @@ export function parseTemplate(name: string, text: string): FixtureTemplate {
       continue;
     }
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new Error(`fixture ${name}: header line without a name: ${line.slice(0, 60)}`);
+    if (colon <= 0) throw new Error(`demo template ${name}: header line without a name: ${line.slice(0, 60)}`);
     const fieldName = line.slice(0, colon).trim();
     fields.push({ name: fieldName, lower: fieldName.toLowerCase(), text: line });
   }
-  if (fields.length === 0) throw new Error(`fixture ${name} has no header fields`);
+  if (fields.length === 0) throw new Error(`demo template ${name} has no header fields`);
   return { name, fields, body: lines.slice(i + 1).join('\n') };
 }
 
