@@ -2,7 +2,7 @@
 // except the hostile ones, each copy made distinct (no cache can help any contender). Header blocks,
 // because that is what the IMAP collector fetches.
 // - 'realistic': each fixture block wrapped in the transport headers a real quarantined message carries
-//   (DESIGN.md: ~4.4 KB per block): Return-Path, Delivered-To, a final-hop Received on top, then the
+//   (~4.4 KB per block): Return-Path, Delivered-To, a final-hop Received on top, then the
 //   fixture's gateway headers, then the external path: Authentication-Results, one ARC set, 3 Received
 //   hops, X-Received, one or two DKIM-Signatures, List-*, Feedback-ID, X-Mailer, MIME-Version/Content-Type
 //   when the fixture has none. Signatures, ids and hosts are pseudo-random per copy (seeded, so the

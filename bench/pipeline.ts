@@ -1,4 +1,4 @@
-// Pipeline bench (issue 4 item 7, DESIGN "Targets"): N messages (default 100,000, ~4.5 KB header blocks) in a
+// Pipeline bench (issue 4 item 7; results in bench/results/): N messages (default 100,000, ~4.5 KB header blocks) in a
 // fresh Dovecot mailbox, then in one run:
 //  1. fetch ceiling: headers-only FETCH of the whole mailbox with imapflow and nothing else — the collector's
 //     own fetchHeaders() in chunks of the account's batchSize on one connection; two passes (the first one

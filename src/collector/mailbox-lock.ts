@@ -1,5 +1,5 @@
 // Per-mailbox lock in Redis so any number of collectors can run and each mailbox is read by exactly one
-// (DESIGN principle 4). SET NX PX with a random token; renewed by compare-and-pexpire; released by
+// (docs/principles.md 4). SET NX PX with a random token; renewed by compare-and-pexpire; released by
 // compare-and-del, so a collector never extends or deletes a lock another one holds.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';

@@ -1,5 +1,5 @@
 // The configured action on messages after their UIDs are committed (indexed): mark seen, move, or
-// delete. Nothing by default (DESIGN principle 3). Only ever UIDs in (already applied, committed], and
+// delete. Nothing by default (docs/principles.md 3). Only ever UIDs in (already applied, committed], and
 // never below the start-date floor (messages skipped by startDate were not indexed).
 import type { ImapFlow } from 'imapflow';
 import type { AfterCommitAction } from './account-settings.js';

@@ -1,4 +1,4 @@
-// Canonical value sets of the document contract (shared/headers.md §6). Dashboards and alerts depend on them.
+// Canonical value sets of the document contract (docs/gateways.md §6). Dashboards and alerts depend on them.
 
 export const SPAM_VERDICTS = ['clean', 'suspect', 'spam', 'bulk', 'blocklisted', 'allowlisted', 'formal', 'none', 'unknown'] as const;
 export type SpamVerdict = (typeof SPAM_VERDICTS)[number];

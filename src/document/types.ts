@@ -1,4 +1,4 @@
-// The normalized document: the contract with mappings/, dashboards/ and alerts (shared/DESIGN.md).
+// The normalized document: the contract with mappings/, dashboards/ and alerts (docs/document.md).
 // ECS names where ECS has them, everything else under `mailverdict`.
 import type {
   ActionType, AuthResultValue, AvStatus, ScanReason, ScanStatus, SpamScale, SpamVerdict, ThreatStatus,

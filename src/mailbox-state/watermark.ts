@@ -1,5 +1,5 @@
 // The committed watermark of a mailbox: the highest UID such that every UID at or below it that was
-// enqueued is indexed (DESIGN principle 1). Batches cover UID intervals (lo, hi] that the collector
+// enqueued is indexed (docs/principles.md 1). Batches cover UID intervals (lo, hi] that the collector
 // reads contiguously; workers report finished intervals, and the watermark advances only while the
 // finished intervals touch it. Each interval is merged once, so a report costs O(intervals merged).
 import type { Redis } from 'ioredis';

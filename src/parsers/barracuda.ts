@@ -1,5 +1,5 @@
 // Barracuda Email Security Gateway (X-Barracuda-*, X-ASG-*) and the cloud service BESS (X-BESS-*)
-// (headers.md §5.9, §7.1, §7.6):
+// (docs/gateways.md §5.9, §7.1, §7.6):
 //   X-Barracuda-Spam-Status: No, SCORE=3.38 using global scores of TAG_LEVEL=1000.0 QUARANTINE_LEVEL=1000.0 KILL_LEVEL=5.0 tests=FH_DATE_PAST_20XX
 //   X-BESS-Spam-Status: SCORE=2.60 using account:ESS152179 scores of QUARANTINE_LEVEL=5.0 KILL_LEVEL=0.0 tests=…
 // BESS writes no Yes/No: the verdict and action come from comparing SCORE with the levels.

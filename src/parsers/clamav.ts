@@ -1,4 +1,4 @@
-// ClamAV through clamav-milter / clamsmtp / scripts (headers.md §5.3, §7.4):
+// ClamAV through clamav-milter / clamsmtp / scripts (docs/gateways.md §5.3, §7.4):
 //   X-Virus-Scanned: ClamAV 0.88.7/10275/Fri Jan  8 17:06:46 2010 on mail.example.org
 //   X-Virus-Status: Infected with Win.Test.EICAR_HDB-1
 // X-Virus-Scanned is shared: values naming amavisd-new belong to amavis (spamassassin.ts) and `by bsmtpd`
@@ -64,7 +64,7 @@ export const clamavParser: VendorParser = {
     const status = statuses[0];
     let av: AvResult;
     if (status === undefined) {
-      // Scanned-by line alone: the engine ran, its verdict is not written (headers.md §7.2/§7.4).
+      // Scanned-by line alone: the engine ran, its verdict is not written (docs/gateways.md §7.2/§7.4).
       av = { status: 'unknown', raw: clip((scanned[0] as HeaderField).value, MAX_RAW) };
     } else {
       const mapped = toAvStatus(status.value);

@@ -1,5 +1,5 @@
 // Commtouch / Cyren anti-spam (ctasd) headers, as written by IMail Premium antispam and other integrations
-// (headers.md §4):
+// (docs/gateways.md §4):
 //   X-CTCH-RefID: str=0001.0A010208.492285A9.0064,ss=4,pt=62280,fgs=12
 //   X-CTCH-Spam: Unknown
 // X-CTCH-Error (`Unable to connect local ctasd`) means the message went through unscanned.
@@ -15,7 +15,7 @@ const MAX_PER_NAME = 20;
 const MAX_DETAIL = 80;
 const MAX_RULES = 64;
 
-/** Virus Outbreak Detection class → av.status (headers.md §7.4 [I]); `Unknown` = no information, no AV result. */
+/** Virus Outbreak Detection class → av.status (docs/gateways.md §7.4 [I]); `Unknown` = no information, no AV result. */
 const VOD: ReadonlyMap<string, AvStatus | null> = new Map([
   ['virus', 'infected'],
   ['high', 'suspicious'],
@@ -113,7 +113,7 @@ export const commtouchParser: VendorParser = {
     if (errorField !== undefined && errorField.value.trim() !== '') {
       gateway.scan = { status: 'error', raw: errorField.value };
     } else if (spamField !== undefined || refIdField !== undefined) {
-      // IMail adds the RefID to every message Commtouch scanned (IMail seed document)
+      // IMail adds the RefID to every message Commtouch scanned (IMail help "Spam X-Header Explanations")
       gateway.scan = { status: 'complete' };
     }
 

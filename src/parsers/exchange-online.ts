@@ -1,4 +1,4 @@
-// Microsoft Exchange Online Protection (headers.md §5.5, §7.1, §7.2, §7.5):
+// Microsoft Exchange Online Protection (docs/gateways.md §5.5, §7.1, §7.2, §7.5):
 //   X-Forefront-Antispam-Report: CIP:165.204.84.17; CTRY:US; LANG:en; SCL:1; SRV:; IPV:CAL; SFV:NSPM; CAT:NONE; DIR:OUT;
 //   X-Microsoft-Antispam: BCL:0;ARA:13230037|1800799021|376011|366013;
 // The `-Untrusted` copies were stamped by another tenant: kept raw with a warning, never used for a verdict.

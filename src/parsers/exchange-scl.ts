@@ -1,4 +1,4 @@
-// X-MS-Exchange-Organization-SCL outside Kaspersky context (headers.md §2.4, §5.5, §7.1):
+// X-MS-Exchange-Organization-SCL outside Kaspersky context (docs/gateways.md §2.4, §5.5, §7.1):
 //   X-MS-Exchange-Organization-SCL: -1
 // Exchange/EOP meaning: -1 filtering bypassed (safe sender / allow list), 0–1 not spam, 2–4 suspect,
 // 5–6 spam, 7–9 high-confidence spam. When Kaspersky headers are present the same header means something

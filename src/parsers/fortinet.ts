@@ -1,4 +1,4 @@
-// Fortinet (headers.md §5.13): FortiMail (X-FEAS-*, X-FE-*: client IP, policy ids, deep-header confidence) and
+// Fortinet (docs/gateways.md §5.13): FortiMail (X-FEAS-*, X-FE-*: client IP, policy ids, deep-header confidence) and
 // FortiGate's email filter, which tags spam with X-Spaminfo naming the check that caught it:
 //   X-Spaminfo: FortiGuard-AntiSpam ip, connection black list
 //   X-FE-Policy-ID: 52:10:53:SYSTEM

@@ -1,4 +1,4 @@
-// Ipswitch/Progress IMail Server anti-spam headers (headers.md §4, IMail seed document). IMail writes a header
+// Ipswitch/Progress IMail Server anti-spam headers (docs/gateways.md §4, IMail help "Spam X-Header Explanations"). IMail writes a header
 // only when a filter trapped the message, so every X-IMAIL-SPAM-<test> present is a test that fired:
 //   X-IMAIL-SPAM-DNSBL: (v6net,514313bf02441ffa,65.77.130.111)
 // The SPF result sits in the header NAME (X-IMail-SPAM-SPF-Softfail, no value); Premium classes are
@@ -81,7 +81,7 @@ function readTest(state: State, field: HeaderField, test: ImailTest): void {
 }
 
 function readSpf(state: State, field: HeaderField, token: string): void {
-  // IMail lists Error and TempError separately: Error is the permanent one (headers.md §7.3 [I]).
+  // IMail lists Error and TempError separately: Error is the permanent one (docs/gateways.md §7.3 [I]).
   const mapped = token === 'error' ? { result: 'permerror' as const } : toAuthResult(token, 'spf');
   if (mapped === undefined) state.warnings.push(`imail:unknown_spf_result:${token.slice(0, MAX_DETAIL)}`);
   if (state.spf === undefined) {

@@ -1,4 +1,4 @@
-// Cisco IronPort / Secure Email (ESA) (headers.md §5.7, §7.1, §8.15). What is decodable: the AS engine ran
+// Cisco IronPort / Secure Email (ESA) (docs/gateways.md §5.7, §7.1, §8.15). What is decodable: the AS engine ran
 // (Anti-Spam-Filtered: true), AV engine identity per X-IronPort-AV line, AMP file reputation. The Anti-Spam
 // Result blob (X-IronPort-Anti-Spam-Result, older X-IPAS-Result) is Cisco-only encoded data: kept raw, verdict unknown.
 //   X-IronPort-AV: E=Sophos;i="5.82,313,1613462400"; d="scan'208";a="201421274"
@@ -74,7 +74,7 @@ export const ironportParser: VendorParser = {
       version ??= kv.get('i')?.split(',')[0];
     }
     if (engines.length > 0) {
-      // Engine identity only; ESA writes no AV verdict into headers (headers.md §7.4).
+      // Engine identity only; ESA writes no AV verdict into headers (docs/gateways.md §7.4).
       gateway.av = { status: 'unknown', raw: clip((avLines[0]?.value ?? ''), MAX_RAW), engine: engines.join(',') };
       if (version !== undefined && version !== '') gateway.av.engine_version = clip(version, 64);
     }

@@ -1,6 +1,6 @@
 // Kaspersky gateways: KSMG (X-KSMG-*), KLMS (X-KLMS-*, legacy X-KLMS-Group-ID / -AntiSpam-Spf, vendor-doc
 // typos X-RLMS-/X-KIMS-/X-RIMS-), Kaspersky Security for Exchange (X-KSE-*) and legacy Kaspersky Anti-Spam
-// (X-SpamTest-*), plus X-KSMG-AntiVirus-Status in MIME parts and the SCL these products stamp (headers.md §1–§3).
+// (X-SpamTest-*), plus X-KSMG-AntiVirus-Status in MIME parts and the SCL these products stamp (docs/gateways.md §1–§3).
 //   X-KSMG-AntiSpam-Status: not scanned, disabled by settings
 // One GatewayResult per family present; each keeps its own position so a KSMG→KLMS path keeps both.
 import type { HeaderBlock, HeaderField } from '../headers/types.js';

@@ -1,4 +1,4 @@
-// Mimecast (headers.md §5.10, §7.1): X-Mimecast-Spam-Score (integer, range undocumented), X-Mimecast-Spam-Signature,
+// Mimecast (docs/gateways.md §5.10, §7.1): X-Mimecast-Spam-Score (integer, range undocumented), X-Mimecast-Spam-Signature,
 // X-Mimecast-Bulk-Signature, X-Mimecast-Impersonation-Protect, X-Mimecast-Originator, X-MC-Unique.
 //   X-Mimecast-Spam-Score: 0
 // Spam-Signature `yes` occurs on ordinary list traffic: informational, never a verdict. The score is kept on

@@ -1,4 +1,4 @@
-// Detection-only families (headers.md §5.14): their headers are encrypted, opaque or undocumented, so the
+// Detection-only families (docs/gateways.md §5.14): their headers are encrypted, opaque or undocumented, so the
 // document records that the product handled the message (gateway, raw headers) and no verdict.
 //   Symantec Email Security.cloud: X-Brightmail-Tracker: H4sIAAAAAAAAA+NgFmpg…   X-Msg-Ref: server-5.tower-21.messagelabs.com!…
 //   Cloudmark: X-Authority-Analysis: v=2.4 cv=… / X-CMAE-*     bogofilter: X-Bogosity: Ham, tests=bogofilter, spamicity=0.000000, version=1.2.4

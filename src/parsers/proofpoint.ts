@@ -1,4 +1,4 @@
-// Proofpoint Protection Server / Essentials (headers.md §5.8, §7.1):
+// Proofpoint Protection Server / Essentials (docs/gateways.md §5.8, §7.1):
 //   X-Proofpoint-Spam-Details: rule=notspam policy=default score=0 spamscore=0 … classifier=spam adjust=0 reason=mlx scancount=1 engine=8.19.0-2605130000 definitions=main-2605220230
 //   X-Proofpoint-Virus-Version: vendor=baseguard engine=ICAP:2.0.293,Aquarius:18.0.1057 definitions=2025-02-19_09,…
 // The verdict is the class in `rule=<policy>_<class>`; `X-Proofpoint-Spam-Reason: safe|orgsafe` means safelisted.
@@ -82,7 +82,7 @@ export const proofpointParser: VendorParser = {
     const virus = first(fam, `${PREFIX}virus-version`);
     if (virus !== undefined) {
       const kv = keyValueMap(scanKeyValues(virus.value));
-      // Engine identity only: the header carries no verdict (headers.md §7.4).
+      // Engine identity only: the header carries no verdict (docs/gateways.md §7.4).
       gateway.av = { status: 'unknown', raw: clip(virus.value, MAX_RAW) };
       const vendor = kv.get('vendor');
       const engine = kv.get('engine');

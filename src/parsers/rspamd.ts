@@ -1,4 +1,4 @@
-// rspamd milter headers (headers.md §5.4, §7.1, §7.3, §7.6):
+// rspamd milter headers (docs/gateways.md §5.4, §7.1, §7.3, §7.6):
 //   X-Spamd-Result: default: False [-2.20 / 15.00]; ARC_ALLOW(-1.00)[lists.ozlabs.org:s=201707:i=1]; …
 //   X-Rspamd-Action: no action
 // The action decides the verdict when present: the boolean is known to disagree with it (rspamd #4412).

@@ -1,4 +1,4 @@
-// Sophos (headers.md §5.12): Sophos Central Email (X-Sophos-Email engine info, X-LASED-SpamProbability 0..1,
+// Sophos (docs/gateways.md §5.12): Sophos Central Email (X-Sophos-Email engine info, X-LASED-SpamProbability 0..1,
 // X-LASED-Hits `RULE weight, …`, X-Sophos-SenderHistory, X_Sophos_TLS_Connection) and the Sophos Email Appliance
 // (`X-SEA-Spam: Gauge=XXXIIII, Probability=11%, Report='RULE p, …'`). Neither writes a verdict: score + rules.
 //   X-LASED-SpamProbability: 0.087066

@@ -1,4 +1,4 @@
-// SpamAssassin and the tools that write its headers (headers.md §5.1, §5.2, §8.13): plain SA (X-Spam-Status,
+// SpamAssassin and the tools that write its headers (docs/gateways.md §5.1, §5.2, §8.13): plain SA (X-Spam-Status,
 // -Flag, -Score, -Level, -Report, -Checker-Version; SA 2.x `hits=`), amavisd-new (`tests=[R=s, …]`, `score=x`,
 // X-Amavis-Alert, X-Quarantine-ID, X-Virus-Scanned: amavisd-new), Exim's ACL style (X-Spam_score, _score_int,
 // _bar, _report), MIMEDefang's `X-Spam-Score: 6.8 (******) R1,R2`, cPanel's X-Ham-Report, and the renamed
@@ -19,7 +19,7 @@ const SA_NAMES = [
 const AMAVIS_PREFIX = 'x-amavis-';
 const RENAMED_PREFIX = 'x-old-spam-';
 const VIRUS_SCANNED = 'x-virus-scanned';
-/** rspamd writes SA-compatible X-Spam-Status/-Level/-Flag too (headers.md §5.4): those are rspamd's then. */
+/** rspamd writes SA-compatible X-Spam-Status/-Level/-Flag too (docs/gateways.md §5.4): those are rspamd's then. */
 const RSPAMD_MARKERS = ['x-spamd-result', 'x-rspamd-action', 'x-rspamd-score', 'x-rspamd-server', 'x-rspamd-queue-id', 'x-spamd-bar'];
 const SHARED_WITH_RSPAMD = new Set(['x-spam-status', 'x-spam-level', 'x-spam-flag', 'x-spam-score', 'x-spam-report']);
 
@@ -214,7 +214,7 @@ function readAmavis(gateway: GatewayResult, family: FamilyFields, block: HeaderB
       if (name !== '') addUnique((av.threats ??= []), clip(name, 200));
       gateway.av = av;
     } else if (cat === 'BANNED') {
-      // Not AV: a banned file name/type (headers.md §7.4) → the message was modified or rejected; a rule.
+      // Not AV: a banned file name/type (docs/gateways.md §7.4) → the message was modified or rejected; a rule.
       addUnique((gateway.rule_ids ??= []), 'BANNED');
       gateway.action ??= { type: 'modify', module: 'banned_files', raw: clip(alert.value, MAX_RAW) };
     } else if (cat === 'BAD HEADER SECTION' || cat === 'BAD HEADER') {

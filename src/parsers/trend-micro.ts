@@ -1,4 +1,4 @@
-// Trend Micro (SMEX, IMSS/IMSVA, ISVW, cloud; headers.md §5.11, §7.1, KA-0001462):
+// Trend Micro (SMEX, IMSS/IMSVA, ISVW, cloud; docs/gateways.md §5.11, §7.1, KA-0001462):
 //   X-TM-AS-Result: No--24.777400-5.000000-31
 //   X-TM-AS-Product-Ver: SMEX-14.0.0.3152-9.1.1006-23728.005
 // Yes/No is authoritative (old ISVW signs are ambiguous); trend type 2 = phishing.

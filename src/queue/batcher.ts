@@ -1,4 +1,4 @@
-// Groups fetched messages into job-sized batches bounded by count and bytes (DESIGN principle 5).
+// Groups fetched messages into job-sized batches bounded by count and bytes (docs/principles.md 5).
 import { fetchedMessageBytes, type FetchedMessage } from './message-batch.js';
 
 export interface BatchLimits {

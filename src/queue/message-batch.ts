@@ -1,4 +1,4 @@
-// What travels on the queue: batches of fetched header blocks, never whole messages (DESIGN principle 5).
+// What travels on the queue: batches of fetched header blocks, never whole messages (docs/principles.md 5).
 import { createHash } from 'node:crypto';
 
 /** One message as the collector fetched it: header block and MIME part headers, base64 for JSON. */

@@ -1,4 +1,4 @@
-// Writes parsed messages to Elasticsearch with the bulk API (principles 1, 2, 5):
+// Writes parsed messages to Elasticsearch with the bulk API (docs/principles.md 1, 2, 5):
 // - `create` with _id = message id into the month of the message's own @timestamp; 409 = already indexed = success;
 // - a document Elasticsearch refuses goes to `<prefix>-deadletter` (reason, raw headers, the document as text);
 // - overload, restarts and connection loss are retried with backoff; if they outlast the retries a

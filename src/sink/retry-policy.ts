@@ -1,5 +1,5 @@
 // What to do with each bulk item and each failed bulk request, and how long to wait before retrying.
-// The rule (principle 1): an error that is the document's fault is final (dead letter); anything that is
+// The rule (docs/principles.md 1): an error that is the document's fault is final (dead letter); anything that is
 // the cluster's state (overload, restart, closed or read-only index, missing credentials) is retried and
 // in the end surfaces as a TransientIndexError, so the job is retried later and nothing is lost.
 import { errors } from '@elastic/elasticsearch';

@@ -1,4 +1,4 @@
-// Cut a list into consecutive chunks of at most `maxCount` items and `maxBytes` bytes each (principle 5:
+// Cut a list into consecutive chunks of at most `maxCount` items and `maxBytes` bytes each (docs/principles.md 5:
 // bulk requests stay within Elasticsearch's limits). An item larger than maxBytes gets a chunk of its own.
 
 export function splitBySize<T>(items: readonly T[], bytesOf: (item: T) => number, maxCount: number, maxBytes: number): T[][] {

@@ -1,4 +1,4 @@
-// afterCommit actions touch only committed messages (DESIGN principle 3).
+// afterCommit actions touch only committed messages (docs/principles.md 3).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector } from '../../src/collector/collector.js';
 import { Watermark } from '../../src/mailbox-state/watermark.js';

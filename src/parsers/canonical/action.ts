@@ -1,4 +1,4 @@
-// Gateway action → action.type (headers.md §7.6). Kaspersky writes `skipped, AntiSpam`: the caller splits
+// Gateway action → action.type (docs/gateways.md §7.6). Kaspersky writes `skipped, AntiSpam`: the caller splits
 // off the module and passes the first part here.
 import type { ActionType } from '../../document/enums.js';
 import { normalizeToken, splitFirstComma, tokenTable } from './normalize-token.js';

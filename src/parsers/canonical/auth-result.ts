@@ -1,4 +1,4 @@
-// Vendor authentication result → RFC 8601 result enum (shared/headers.md §7.3).
+// Vendor authentication result → RFC 8601 result enum (docs/gateways.md §7.3).
 // Lookup after casefold + stripping `_`, `-` and spaces, so `TempError`, `temp_error` and `TEMPERROR` agree.
 import type { AuthResultValue } from '../../document/enums.js';
 import { normalizeToken, tokenTable } from './normalize-token.js';

@@ -1,4 +1,4 @@
-// Anti-virus status → av.status (headers.md §7.4, localized aliases §7.7).
+// Anti-virus status → av.status (docs/gateways.md §7.4, localized aliases §7.7).
 // Takes the status part only: for Kaspersky `Clean, skipped` the caller passes `Clean` (the tail is the AV action).
 import type { AvStatus } from '../../document/enums.js';
 import { normalizeToken, splitFirstComma, tokenTable } from './normalize-token.js';

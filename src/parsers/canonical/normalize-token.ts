@@ -1,4 +1,4 @@
-// Shared lookup key for vendor tokens (headers.md §6, §8.5): `not_detected`, `Not Detected`, `NotDetected`
+// Shared lookup key for vendor tokens (docs/gateways.md §6, §8.5): `not_detected`, `Not Detected`, `NotDetected`
 // and `not-detected` must all find the same table entry, so case, `_`, `-` and whitespace are dropped.
 
 /** Tokens longer than this are never table keys; cutting them keeps lookups cheap on hostile input. */
@@ -31,7 +31,7 @@ export function tokenTable<V>(entries: readonly (readonly [V, readonly string[]]
 }
 
 /**
- * Splits a two-part vendor value on the FIRST ", " only (headers.md §8.1):
+ * Splits a two-part vendor value on the FIRST ", " only (docs/gateways.md §8.1):
  * `not scanned, disabled by settings` → [`not scanned`, `disabled by settings`].
  */
 export function splitFirstComma(raw: string): [head: string, tail: string | undefined] {

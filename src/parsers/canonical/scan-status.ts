@@ -1,5 +1,5 @@
 // Scan completeness (Interceptor-Info, "not scanned, <reason>", KATA, CEF statuses) → scan.status + reason
-// (headers.md §7.2, §1.1; localized aliases §7.7 and the pt-BR KSMG doc's translated Interceptor-Info labels).
+// (docs/gateways.md §7.2, §1.1; localized aliases §7.7 and the pt-BR KSMG doc's translated Interceptor-Info labels).
 import type { ScanReason, ScanStatus } from '../../document/enums.js';
 import { normalizeToken, splitFirstComma, tokenTable } from './normalize-token.js';
 

@@ -1,4 +1,4 @@
-// Anti-spam status → spam.verdict (headers.md §7.1, localized aliases §7.7).
+// Anti-spam status → spam.verdict (docs/gateways.md §7.1, localized aliases §7.7).
 // Accepts Kaspersky header tokens (`not_detected`, `KAS_STATUS_SPAM`, `not scanned, whitelist`), the CEF/UI
 // spellings (`ProbableSpam`, `MASSMAIL`), legacy SpamTest (`Probable Spam`) and the plain classes other vendors use.
 import type { SpamVerdict } from '../../document/enums.js';

@@ -1,4 +1,4 @@
-// Anti-phishing / link-scanning / sandbox status → threat status (headers.md §7.5, localized aliases §7.7).
+// Anti-phishing / link-scanning / sandbox status → threat status (docs/gateways.md §7.5, localized aliases §7.7).
 // `Detected` is a guess [I] whose meaning depends on the module: phishing for Anti-Phishing, malicious otherwise.
 import type { ThreatStatus } from '../../document/enums.js';
 import { normalizeToken, splitFirstComma, tokenTable } from './normalize-token.js';

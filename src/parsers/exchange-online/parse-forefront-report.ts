@@ -1,4 +1,4 @@
-// X-Forefront-Antispam-Report (current and old layouts, headers.md §5.5, §8.14): `KEY:value` pairs split on
+// X-Forefront-Antispam-Report (current and old layouts, docs/gateways.md §5.5, §8.14): `KEY:value` pairs split on
 // `;` (space optional, folded), empty values allowed, values may hold `:` (IPv6 CIP) and `(…)(…)` groups.
 //   CIP:165.204.84.17; CTRY:US; LANG:en; SCL:1; SRV:; IPV:CAL; SFV:NSPM; H:SATLEXMB04.amd.com; CAT:NONE; SFS:(13230040)(…); DIR:OUT;
 // Old layout: CIP:…;KIP:(null);UIP:(null);IPV:NLI;H:…;EFV:NLI;SFV:NSPM;SFS:…;DIR:INB;SFP:;SCL:1;SRVR:…;SPF:None;LANG:en;

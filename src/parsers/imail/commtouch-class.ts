@@ -1,4 +1,4 @@
-// Commtouch (Cyren) classification → spam.verdict (headers.md §4, §7.1): used by X-CTCH-Spam and by the
+// Commtouch (Cyren) classification → spam.verdict (docs/gateways.md §4, §7.1): used by X-CTCH-Spam and by the
 // IMail Premium class headers X-IMAIL-SPAM-CONFIRMED / BULK / SUSPECTED / UNKNOWN.
 import type { SpamVerdict } from '../../document/enums.js';
 import { normalizeToken, tokenTable } from '../canonical/normalize-token.js';

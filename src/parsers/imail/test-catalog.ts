@@ -1,4 +1,4 @@
-// The IMail anti-spam tests (headers.md §4, IMail seed document): header-name variants → one canonical test,
+// The IMail anti-spam tests (docs/gateways.md §4, IMail help "Spam X-Header Explanations"): header-name variants → one canonical test,
 // with the argument layouts seen across versions. Header present = that test fired.
 
 export interface ImailTest {

@@ -1,4 +1,4 @@
-// X-*-AntiSpam-Auth (headers.md §1.3, §8.4): RFC-8601-like resinfo list without authserv-id,
+// X-*-AntiSpam-Auth (docs/gateways.md §1.3, §8.4): RFC-8601-like resinfo list without authserv-id,
 // `;` with optional space, and a non-RFC bare `policy=<p>` on dmarc (the published DMARC policy).
 //   dmarc=fail header.from=imaqliq.com policy=none;spf=softfail smtp.mailfrom=imaqliq.com;dkim=none
 import type { AuthResult, AuthResults } from '../../document/types.js';

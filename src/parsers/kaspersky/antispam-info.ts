@@ -1,4 +1,4 @@
-// X-*-AntiSpam-Info criteria list (headers.md §1.2, §8.3). Top-level items are separated by ", " but
+// X-*-AntiSpam-Info criteria list (docs/gateways.md §1.2, §8.3). Top-level items are separated by ", " but
 // braces may hold commas and the DNS classification list joins entries with ";" and inner commas:
 //   LuaCore: 502 502 69dee8…, {rep_avail}, {Tracking_content_type, plain}, gmail.com:5.0.1,7.1.1; 127.0.0.199:7.1.2, FromAlignment: s
 // One linear pass with a brace-depth counter; no regular expressions over the whole value.

@@ -1,4 +1,4 @@
-// X-KSMG-AntiVirus / X-KLMS-AntiVirus: engine identity + bases, or why AV did not run (headers.md §1, §8.2).
+// X-KSMG-AntiVirus / X-KLMS-AntiVirus: engine identity + bases, or why AV did not run (docs/gateways.md §1, §8.2).
 //   Kaspersky Secure Mail Gateway, version 2.1.1.8310, bases: 2026/04/13 06:49:00 #28394185
 //   Kaspersky Security for Linux Mail Server, version 8.0.3.30, not scanned, license restriction
 //   Kaspersky Linux Mail Security 8.0.0.359, bases: …          (no `version` keyword)

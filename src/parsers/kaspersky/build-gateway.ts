@@ -73,7 +73,7 @@ function parseRate(ctx: Context, field: HeaderField | undefined): number | undef
 }
 
 function sclVerdict(scl: number): SpamResult['verdict'] {
-  // KSMG/KLMS stamp -1 on non-spam, 9 on spam, an admin-chosen 0–9 on probable spam (§2.4).
+  // KSMG/KLMS stamp -1 on non-spam, 9 on spam, an admin-chosen 0–9 on probable spam (docs/gateways.md §2.4).
   if (scl === -1) return 'clean';
   if (scl === 9) return 'spam';
   return 'suspect';

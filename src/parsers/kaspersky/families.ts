@@ -1,4 +1,4 @@
-// The Kaspersky header families and what each header name means (headers.md §1–§3).
+// The Kaspersky header families and what each header name means (docs/gateways.md §1–§3).
 // Names are matched by prefix segment + suffix lookup, never by regex over the block.
 
 export type FamilyId = 'ksmg' | 'klms' | 'kse' | 'spamtest';

@@ -20,7 +20,7 @@ export interface FamilyHeaders {
   aliasNames: string[];
   /** AntiVirus-Status headers found in MIME parts. */
   partStatuses: PartStatus[];
-  /** X-MS-Exchange-Organization-SCL assigned to this family (§2.4). */
+  /** X-MS-Exchange-Organization-SCL assigned to this family (docs/gateways.md §2.4). */
   scl?: HeaderField;
 }
 

@@ -1,4 +1,4 @@
-// `<status>[, bases: <date>]`, old `<status>, <date>`, or `not scanned, <reason>` (headers.md §8.1):
+// `<status>[, bases: <date>]`, old `<status>, <date>`, or `not scanned, <reason>` (docs/gateways.md §8.1):
 //   X-KSMG-LinksScanning: NotDetected, bases: 2025/04/07 11:03:00
 //   X-KLMS-AntiPhishing: Clean, 2013/11/13 18:22:56
 //   X-KLMS-AntiPhishing: not scanned, license restriction

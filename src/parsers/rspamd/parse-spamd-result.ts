@@ -1,4 +1,4 @@
-// X-Spamd-Result after unfolding (headers.md §5.4, §8.12):
+// X-Spamd-Result after unfolding (docs/gateways.md §5.4, §8.12):
 //   default: False [-2.20 / 15.00]; ARC_ALLOW(-1.00)[lists.ozlabs.org:s=201707:i=1]; R_SPF_ALLOW(-0.20)[+ip4:112.213.38.117];
 // Options inside `[…]` may hold `;`, commas, colons and braces, so items are split by a bracket-aware scan.
 import { parseDecimal } from '../kit/parse-number.js';

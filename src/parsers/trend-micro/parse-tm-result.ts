@@ -1,4 +1,4 @@
-// X-TM-AS-Result / X-TMASE-Result (headers.md §5.11, §8.10): `-` separates fields AND is the minus sign, so a
+// X-TM-AS-Result / X-TMASE-Result (docs/gateways.md §5.11, §8.10): `-` separates fields AND is the minus sign, so a
 // negative score shows as `--`. Tokenised by hand (no backtracking regex):
 //   Yes-5.339-5.0-31-1     No--24.777400-5.000000-31     No-10--8.713600-8.000000     : Yes--19.362400-0-31-1
 

@@ -158,7 +158,7 @@ describe('mailverdict-template.json', () => {
     ]);
   });
 
-  it('types the contract fields as DESIGN.md says', () => {
+  it('types the contract fields as docs/document.md says', () => {
     expect(fields.get('@timestamp')).toBe('date');
     expect(fields.get('event.created')).toBe('date');
     expect(fields.get('event.ingested')).toBe('date');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toAuthResult } from '../../../src/parsers/canonical/auth-result.js';
 
-describe('toAuthResult (headers.md §7.3)', () => {
+describe('toAuthResult (docs/gateways.md §7.3)', () => {
   it.each([
     ['pass', 'pass'], ['Pass', 'pass'], ['PASS', 'pass'],
     ['fail', 'fail'], ['Fail', 'fail'], ['hardfail', 'fail'], ['HardFail', 'fail'],

@@ -1,4 +1,4 @@
-// Canonical maps (headers.md §7.1, 7.2, 7.4–7.7) and the shared token normaliser.
+// Canonical maps (docs/gateways.md §7.1, 7.2, 7.4–7.7) and the shared token normaliser.
 import { describe, expect, it } from 'vitest';
 import { normalizeToken, splitFirstComma } from '../../../src/parsers/canonical/normalize-token.js';
 import { toSpamVerdict } from '../../../src/parsers/canonical/spam-verdict.js';
@@ -88,7 +88,7 @@ describe('toScanStatus (§7.2)', () => {
     ['Unable to connect local ctasd', { status: 'error' }],
     ['no applicable attachment filtering rules found', { status: 'not_applicable' }],
     ['SKIPPED(no attachment in message)', { status: 'not_applicable' }],
-    // pt-BR KSMG doc (seed 004) translated the Interceptor-Info values; §7.7 aliases.
+    // pt-BR KSMG help 205767 translated the Interceptor-Info values; §7.7 aliases.
     ['Não verificado', { status: 'disabled' }], ['Tempo limite expirado', { status: 'timeout' }],
     ['Verificação bem-sucedida', { status: 'complete' }], ['Fallback', { status: 'fallback' }],
     ['Nicht untersucht', { status: 'disabled' }], ['Fehler', { status: 'error' }], ['Ошибка', { status: 'error' }],

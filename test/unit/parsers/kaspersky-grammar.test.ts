@@ -1,4 +1,4 @@
-// Kaspersky grammar pieces (headers.md §1.2, §1.3, §8.1–§8.5, §8.16) tested module by module.
+// Kaspersky grammar pieces (docs/gateways.md §1.2, §1.3, §8.1–§8.5, §8.16) tested module by module.
 import { describe, expect, it } from 'vitest';
 import { parseAntiSpamAuth } from '../../../src/parsers/kaspersky/antispam-auth.js';
 import { parseAntiSpamInfo, splitInfoItems } from '../../../src/parsers/kaspersky/antispam-info.js';

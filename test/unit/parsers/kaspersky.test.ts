@@ -1,4 +1,4 @@
-// Kaspersky: the shared fixture suite plus block-level checks of headers.md §8 points 1–8, 16, 17.
+// Kaspersky: the shared fixture suite plus block-level checks of docs/gateways.md §8 points 1–8, 16, 17.
 import { describe, expect, it } from 'vitest';
 import type { GatewayResult } from '../../../src/document/types.js';
 import { splitHeaderBlock } from '../../../src/headers/split-header-block.js';
@@ -137,7 +137,7 @@ describe('kasperskyParser blocks', () => {
     expect(g.blocklists).toEqual(['reputation ip:black', 'black address:185.246.220.87']);
   });
 
-  it('keeps unknown values raw with warnings and never throws (§7, DESIGN principle 2)', () => {
+  it('keeps unknown values raw with warnings and never throws (§7, docs/principles.md 2)', () => {
     const g = one([
       'X-KSMG-AntiSpam-Status: quantum', 'X-KSMG-AntiSpam-Interceptor-Info: ???', 'X-KSMG-KATA-Status: Meh',
       'X-KSMG-LinksScanning: Odd, bases: never', 'X-KSMG-AntiSpam-Rate: lots', 'X-KSMG-Rule-ID: 1, abc',
