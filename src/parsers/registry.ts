@@ -1,8 +1,8 @@
 // The one list of vendor parsers. Adding a vendor family = one line here (plus its file and fixtures).
 import type { HeaderBlock } from '../headers/types.js';
-import { authenticationResultsParser } from './authentication-results.js';
-import { commtouchParser } from './commtouch.js';
-import { exchangeSclParser } from './exchange-scl.js';
+import { authenticationResultsParser } from './authres.js';
+import { commtouchParser } from './ctch.js';
+import { exchangeSclParser } from './exchange.js';
 import { imailParser } from './imail.js';
 import { kasperskyParser } from './kaspersky.js';
 import { presenceParser } from './presence.js';
@@ -11,10 +11,10 @@ import { fortinetParser } from './fortinet.js';
 import { sophosParser } from './sophos.js';
 import { mimecastParser } from './mimecast.js';
 import { ironportParser } from './ironport.js';
-import { trendMicroParser } from './trend-micro.js';
+import { trendMicroParser } from './trendmicro.js';
 import { barracudaParser } from './barracuda.js';
 import { proofpointParser } from './proofpoint.js';
-import { exchangeOnlineParser } from './exchange-online.js';
+import { exchangeOnlineParser } from './eop.js';
 import { rspamdParser } from './rspamd.js';
 import { clamavParser } from './clamav.js';
 import { spamassassinParser } from './spamassassin.js';

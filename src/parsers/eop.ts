@@ -5,7 +5,7 @@
 // SCL: EOP writes it twice, as the report's `SCL:` field and as X-MS-Exchange-Organization-SCL. In EOP context
 // both are EOP's stamp with EOP semantics (-1 = bypassed), so this gateway owns them: spam.score comes from the
 // report's SCL (else the organization header), `scl` from the organization header (else the report), and the
-// header's raw value is listed here. exchange-scl.ts reads the same header on its own; this parser is listed
+// header's raw value is listed here. exchange.ts reads the same header on its own; this parser is listed
 // before it in the registry so that, at equal position, the richer EOP result drives the top-level fields.
 // The EOP Authentication-Results (no authserv-id, `compauth=`) becomes this gateway's auth; compauth and its
 // reason code are kept in the dmarc result's props.
@@ -15,8 +15,8 @@ import type { HeaderBlock } from '../headers/types.js';
 import { parseAuthenticationResults } from './auth/parse-authentication-results.js';
 import { resInfosToAuth } from './auth/to-auth-finding.js';
 import { toAuthResult } from './canonical/auth-result.js';
-import { parseScl } from './exchange-scl.js';
-import { parseForefrontReport } from './exchange-online/parse-forefront-report.js';
+import { parseScl } from './exchange.js';
+import { parseForefrontReport } from './eop/parse-forefront-report.js';
 import { addUnique, clip, collectFamily, first, MAX_RAW } from './kit/collect-headers.js';
 import { parseInteger } from './kit/parse-number.js';
 import type { ParserOutput, VendorParser } from './types.js';

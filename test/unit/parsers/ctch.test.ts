@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HeaderBlock, HeaderField } from '../../../src/headers/types.js';
-import { commtouchParser, parseRefId } from '../../../src/parsers/commtouch.js';
+import { commtouchParser, parseRefId } from '../../../src/parsers/ctch.js';
 import { describeParser } from './describe-parser.js';
 
 function block(headers: readonly (readonly [string, string])[]): HeaderBlock {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HeaderBlock, HeaderField } from '../../../src/headers/types.js';
-import { authenticationResultsParser } from '../../../src/parsers/authentication-results.js';
+import { authenticationResultsParser } from '../../../src/parsers/authres.js';
 import { parseAuthenticationResults } from '../../../src/parsers/auth/parse-authentication-results.js';
 import { parseReceivedSpf } from '../../../src/parsers/auth/parse-received-spf.js';
 import { scanSegments } from '../../../src/parsers/auth/scan-segments.js';

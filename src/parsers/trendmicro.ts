@@ -5,7 +5,7 @@
 import type { GatewayResult, SpamResult } from '../document/types.js';
 import type { HeaderBlock } from '../headers/types.js';
 import { clip, collectFamily, first, MAX_RAW } from './kit/collect-headers.js';
-import { parseTmResult } from './trend-micro/parse-tm-result.js';
+import { parseTmResult } from './trendmicro/parse-tm-result.js';
 import type { ParserOutput, VendorParser } from './types.js';
 
 const PREFIXES = ['x-tm-', 'x-tmase-', 'x-imss-'];
