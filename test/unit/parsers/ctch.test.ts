@@ -91,4 +91,4 @@ describe('commtouchParser', () => {
   });
 });
 
-describeParser(commtouchParser, 'test/fixtures/commtouch');
+describeParser(commtouchParser, 'test/fixtures/ctch');

@@ -1,4 +1,4 @@
 import { exchangeOnlineParser } from '../../../src/parsers/eop.js';
 import { describeParser } from './describe-parser.js';
 
-describeParser(exchangeOnlineParser, 'test/fixtures/exchange-online');
+describeParser(exchangeOnlineParser, 'test/fixtures/eop');

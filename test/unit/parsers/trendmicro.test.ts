@@ -1,4 +1,4 @@
 import { trendMicroParser } from '../../../src/parsers/trendmicro.js';
 import { describeParser } from './describe-parser.js';
 
-describeParser(trendMicroParser, 'test/fixtures/trend-micro');
+describeParser(trendMicroParser, 'test/fixtures/trendmicro');

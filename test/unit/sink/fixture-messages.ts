@@ -16,7 +16,7 @@ export interface FixtureMessage {
 }
 
 /** Parsed fixtures from the given vendor directories (sorted, distinct ids). */
-export function fixtureMessages(dirs: readonly string[] = ['kaspersky', 'imail', 'commtouch', 'authres', 'exchange']): FixtureMessage[] {
+export function fixtureMessages(dirs: readonly string[] = ['kaspersky', 'imail', 'ctch', 'authres', 'exchange']): FixtureMessage[] {
   const out: FixtureMessage[] = [];
   const seen = new Set<string>();
   for (const dir of dirs) {
