@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitHeaderBlock } from '../../../src/headers/split-header-block.js';
 import { detectParsers, PARSERS, runParsers } from '../../../src/parsers/registry.js';
@@ -39,6 +39,31 @@ describe('registry', () => {
     }
     expect(missing).toEqual([]);
     expect(found.size).toBe(PARSERS.length);
+  });
+
+  it('names each parser\'s file, fixture folder and test after its registry id; a registered parser without fixtures fails', async () => {
+    const root = new URL('../../../', import.meta.url);
+    const dir = new URL('src/parsers/', root);
+    const misnamed: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const mod = (await import(new URL(file, dir).href)) as Record<string, unknown>;
+      for (const value of Object.values(mod)) {
+        if (PARSERS.includes(value as VendorParser) && file !== `${(value as VendorParser).id}.ts`) misnamed.push(`${file} registers '${(value as VendorParser).id}'`);
+      }
+    }
+    expect(misnamed).toEqual([]);
+    const fixtures = new URL('test/fixtures/', root);
+    const withoutFixtures = PARSERS.map((p) => p.id).filter((id) => {
+      const folder = new URL(`${id}/`, fixtures);
+      return !existsSync(folder) || !readdirSync(folder).some((f) => f.endsWith('.eml'));
+    });
+    expect(withoutFixtures).toEqual([]);
+    expect(PARSERS.map((p) => p.id).filter((id) => !existsSync(new URL(`test/unit/parsers/${id}.test.ts`, root)))).toEqual([]);
+    // Fixture folders that belong to no single parser: hostile input for every parser, mixes of several gateways.
+    const shared = new Set(['hostile', 'multi-gateway']);
+    const orphans = readdirSync(fixtures, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !shared.has(e.name) && !PARSERS.some((p) => p.id === e.name)).map((e) => e.name);
+    expect(orphans).toEqual([]);
   });
 
   it('detects by exact name and by prefix, case-insensitively, never from values', () => {
