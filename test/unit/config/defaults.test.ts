@@ -3,7 +3,7 @@ import { parseConfig } from '../../../src/config/load-config.js';
 import { minimal } from './helpers.js';
 
 describe('config defaults', () => {
-  it('fills in every default listed in PIPELINE.md', () => {
+  it('fills in every default the configuration reference lists', () => {
     const config = parseConfig(minimal(), { env: {} });
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'mailverdict' });
     expect(config.elasticsearch).toEqual({
@@ -19,7 +19,7 @@ describe('config defaults', () => {
     expect(config.queue).toEqual({ name: 'mailverdict-messages', batchMaxMessages: 200, batchMaxBytes: 2 * 1024 * 1024, maxWaitingJobs: 200 });
     expect(config.worker).toEqual({ concurrency: 2 });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 9464 });
-    expect(config.log).toEqual({ level: 'info' });
+    expect(config.log).toEqual({ level: 'info', format: 'auto' });
     const account = config.accounts[0];
     expect(account).toMatchObject({
       verifyCertificate: true,
