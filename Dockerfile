@@ -25,7 +25,7 @@ COPY --chown=root:root bin ./bin
 # Index templates and dashboards are read at run time (setup); the demo quarantine is built from the parser fixtures.
 COPY --chown=root:root mappings ./mappings
 COPY --chown=root:root dashboards ./dashboards
-COPY --chown=root:root test/fixtures ./test/fixtures
+COPY --chown=root:root demo ./demo
 USER node
 # Every long-running role serves /health on http.host:http.port of its configuration; `mailverdict health` asks it there.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
