@@ -22,7 +22,7 @@ COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root package.json ./
 COPY --chown=root:root bin ./bin
-# Index templates and dashboards are read at run time (setup); the demo quarantine is built from the parser fixtures.
+# Index templates and dashboards are read at run time (setup); the demo quarantine is built from demo/templates.
 COPY --chown=root:root mappings ./mappings
 COPY --chown=root:root dashboards ./dashboards
 COPY --chown=root:root demo ./demo
