@@ -21,6 +21,28 @@ export interface AlertEvent {
   mailbox?: string;
   last_success?: string;
   message: string;
+  /**
+   * The same fields the message documents carry, so the dashboards' gateway, host and mailbox controls filter
+   * the alert panels too (instead of emptying them): the gateway id and node of a spike, the mailbox of a
+   * silent collector.
+   */
+  mailverdict?: {
+    gateway?: string;
+    gateway_ids?: string[];
+    gateway_nodes?: string[];
+    origin?: { account: string; mailbox: string };
+  };
+  observer?: { hostname: string };
+}
+
+/** "ksmg@gw2.example.com" → the gateway and host fields of a spike alert ("ksmg" alone: no host). */
+export function gatewayNodeFields(node: string): Pick<AlertEvent, 'mailverdict' | 'observer'> {
+  const at = node.indexOf('@');
+  const id = at < 0 ? node : node.slice(0, at);
+  const host = at < 0 ? '' : node.slice(at + 1);
+  const out: Pick<AlertEvent, 'mailverdict' | 'observer'> = { mailverdict: { gateway: id, gateway_ids: [id], gateway_nodes: [node] } };
+  if (host !== '') out.observer = { hostname: host };
+  return out;
 }
 
 /** An incident that fired and has not resolved yet (read back from the alert index). */

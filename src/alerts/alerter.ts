@@ -9,9 +9,10 @@ import { alertKey, type ActiveAlert, type AlertEvent } from './alert-event.js';
 import { silentLogger, type AlertLogger } from './alert-logger.js';
 import { AlertStore, alertIndexName } from './alert-store.js';
 import { evaluateSilence, mailboxGatewayKey, SILENT_COLLECTOR_RULE } from './evaluate-silence.js';
-import { evaluateSpike } from './evaluate-spike.js';
+import { evaluateSpike, type GatewayStats } from './evaluate-spike.js';
 import { redisMailboxPollReader, type MailboxPollReader, type WatchedMailbox } from './mailbox-polls.js';
-import { fetchScanStats } from './scan-stats-query.js';
+import { fetchNodeScanStats, mergeStats } from './node-scan-stats-query.js';
+import { fetchScanStats, type ScanStatsQuery } from './scan-stats-query.js';
 import { sendWebhook, sleep, type Sleep, type WebhookResult } from './webhook-notifier.js';
 
 /** The parts of the main configuration the alerter reads (the full `Config` fits). */
@@ -67,7 +68,7 @@ export class Alerter {
     const events: AlertEvent[] = [];
     const index = `${this.config.elasticsearch.indexPrefix}-2*`;
     for (const rule of alerts.rules) {
-      const stats = await fetchScanStats(this.deps.client, index, { rule, groupBy: alerts.groupBy, timeField: alerts.timeField, windowEnd });
+      const stats = await fetchGatewayStats(this.deps.client, index, { rule, groupBy: alerts.groupBy, timeField: alerts.timeField, windowEnd });
       const seen = new Set<string>();
       for (const s of stats) {
         seen.add(s.gateway);
@@ -144,6 +145,19 @@ export class Alerter {
     this.abort.abort();
     await this.running;
   }
+}
+
+/**
+ * Per gateway node: documents with the per-gateway arrays count for every gateway that stamped them; older
+ * documents count for their top-level gateway and host (`groupBy`), under the same "<id>@<host>" key.
+ */
+export async function fetchGatewayStats(client: Client, index: string, q: ScanStatsQuery): Promise<GatewayStats[]> {
+  const byKey = new Map<string, GatewayStats>();
+  for (const s of [...await fetchNodeScanStats(client, index, q), ...await fetchScanStats(client, index, q)]) {
+    const seen = byKey.get(s.gateway);
+    byKey.set(s.gateway, seen === undefined ? s : mergeStats(seen, s));
+  }
+  return [...byKey.values()];
 }
 
 export function watchedMailboxes(config: AlerterConfig): WatchedMailbox[] {

@@ -44,6 +44,7 @@ export function evaluateSilence(
     state: silent ? 'fired' : 'resolved',
     account: poll.account,
     mailbox: poll.mailbox,
+    mailverdict: { origin: { account: poll.account, mailbox: poll.mailbox } },
     message: silent
       ? `${SILENT_COLLECTOR_RULE}: no successful poll of ${gateway} for ${Math.round(silentMs / 60_000)} min`
         + ` (last: ${last ?? 'never'})`

@@ -2,7 +2,7 @@
 // thresholds and the hysteresis are tested without Elasticsearch; the state that matters (is an incident
 // open?) comes from the alert index, so a restarted alerter decides exactly as the old one would have.
 import type { SpikeRule } from './alert-config.js';
-import type { ActiveAlert, AlertEvent } from './alert-event.js';
+import { gatewayNodeFields, type ActiveAlert, type AlertEvent } from './alert-event.js';
 
 /** Counts of one window of one gateway. */
 export interface WindowCounts {
@@ -93,6 +93,7 @@ function spikeEvent(
     total: window.total,
     share: round(a.share),
     message,
+    ...gatewayNodeFields(stats.gateway),
   };
   if (a.baselineShare !== undefined) event.baseline = round(a.baselineShare);
   return event;

@@ -1,12 +1,15 @@
-// The one Elasticsearch request per rule and evaluation: per gateway (composite aggregation, paged), the counts
-// of the last `resolveAfterWindows` windows (date_range buckets ending exactly at the evaluation time) and of the
-// baseline period before the current window. Request building and response reading are pure; `fetchScanStats`
-// does the paging.
+// Documents written before the per-gateway arrays existed (no `mailverdict.gateway_nodes`): per top-level
+// gateway (the `groupBy` fields, composite aggregation, paged), the counts of the last `resolveAfterWindows`
+// windows (date_range buckets ending exactly at the evaluation time) and of the baseline period before the
+// current window. Their keys ("ksmg@mx1") match the node keys of newer documents, so an upgrade does not split a
+// gateway's history. Request building and response reading are pure; `fetchScanStats` does the paging.
 import type { Client } from '@elastic/elasticsearch';
 import type { SpikeRule } from './alert-config.js';
 import type { GatewayStats, WindowCounts } from './evaluate-spike.js';
 
 const STATUS_FIELD = 'mailverdict.scan.status';
+/** Documents that have it are counted per node (node-scan-stats-query.ts), not here. */
+const LEGACY_MARKER_FIELD = 'mailverdict.gateway_nodes';
 const PAGE_SIZE = 200;
 /** Bound on composite pages: 200 × 50 = 10,000 gateways is far beyond any real deployment. */
 const MAX_PAGES = 50;
@@ -45,7 +48,10 @@ export function buildScanStatsRequest(q: ScanStatsQuery, after?: AfterKey): Reco
   return {
     size: 0,
     track_total_hits: false,
-    query: { bool: { filter: [{ range: { [q.timeField]: { gte: iso(end - lookbackMs), lt: iso(end), format: 'strict_date_optional_time' } } }] } },
+    query: { bool: {
+      filter: [{ range: { [q.timeField]: { gte: iso(end - lookbackMs), lt: iso(end), format: 'strict_date_optional_time' } } }],
+      must_not: [{ exists: { field: LEGACY_MARKER_FIELD } }],
+    } },
     aggs: {
       gateways: {
         composite,
