@@ -4,6 +4,7 @@
 //   npx tsx dashboards/generate.ts        (rewrites dashboards/mailverdict.ndjson)
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SPAM_VERDICTS } from '../src/document/enums.js';
 
 type Json = Record<string, unknown>;
 
@@ -14,7 +15,27 @@ export const DATA_VIEWS = {
 } as const;
 type DataViewKey = keyof typeof DATA_VIEWS;
 
-const INCOMPLETE = 'mailverdict.scan.status:(timeout OR fallback OR error)';
+const INCOMPLETE = 'mailverdict.scan.status : (timeout or fallback or error)';
+/** Where a message came from (mailbox of the quarantine account); the alert documents of a silent collector too. */
+const MAILBOX_FIELD = 'mailverdict.origin.mailbox';
+
+/**
+ * Gateway ids (parser ids) that give a spam verdict or a scan status. Lens cannot filter a bucket by its own key,
+ * so the per-gateway rates are one formula per gateway: this gateway's entries in the per-gateway arrays over
+ * the messages it gave a result for. A gateway that is not in the data draws no line.
+ */
+export const RATE_GATEWAYS = [
+  'ksmg', 'klms', 'kse', 'spamtest', 'imail', 'ctch', 'exchange', 'eop', 'spamassassin', 'rspamd', 'amavis', 'trendmicro',
+  'proofpoint', 'sophos', 'mimecast', 'ironport', 'barracuda', 'bess', 'fortimail', 'declude', 'symantec', 'cloudmark',
+  'bogofilter', 'messagesniffer',
+] as const;
+/** Spam scales common enough for their own score panel: one axis never mixes two vendors' scales. */
+export const SCORE_SCALES = [
+  { scale: 'kaspersky_rate_0_100', title: 'Kaspersky spam rate (0–100)' },
+  { scale: 'scl_-1_9', title: 'Microsoft SCL (−1–9)' },
+  { scale: 'sa_points', title: 'SpamAssassin points' },
+  { scale: 'rspamd_points', title: 'rspamd points' },
+] as const;
 const MIGRATION = { coreMigrationVersion: '8.8.0' };
 const LAYER = 'layer1';
 
@@ -23,8 +44,29 @@ const LAYER = 'layer1';
 const count = (label = 'Messages', filter?: string): Json => ({
   label, customLabel: true, dataType: 'number', operationType: 'count', isBucketed: false, scale: 'ratio',
   sourceField: '___records___', params: { emptyAsNull: false },
-  ...(filter === undefined ? {} : { filter: { language: 'lucene', query: filter } }),
+  ...(filter === undefined ? {} : { filter: { language: 'kuery', query: filter } }),
 });
+/** A Lens formula `count(kql=numerator) / count(kql=denominator)` as Lens stores it: the formula column, its two
+ * filtered counts and the math column that divides them (ids `<id>X0`, `<id>X1`, `<id>X2`). */
+const ratio = (id: string, label: string, numerator: string, denominator: string): Record<string, Json> => {
+  if (/['\\]/.test(numerator + denominator)) throw new Error(`${id}: a formula's KQL must not contain quotes or backslashes`);
+  const formula = `count(kql='${numerator}') / count(kql='${denominator}')`;
+  const part = `Part of ${label}`;
+  return {
+    [`${id}X0`]: { ...count(part, numerator), customLabel: true },
+    [`${id}X1`]: { ...count(part, denominator), customLabel: true },
+    [`${id}X2`]: {
+      label: part, customLabel: true, dataType: 'number', operationType: 'math', isBucketed: false, scale: 'ratio',
+      params: { tinymathAst: { type: 'function', name: 'divide', args: [`${id}X0`, `${id}X1`], location: { min: 0, max: formula.length }, text: formula } },
+      references: [`${id}X0`, `${id}X1`],
+    },
+    [id]: {
+      label, customLabel: true, dataType: 'number', operationType: 'formula', isBucketed: false, scale: 'ratio',
+      params: { formula, isFormulaBroken: false, format: { id: 'percent', params: { decimals: 1 } } },
+      references: [`${id}X2`],
+    },
+  };
+};
 const dateHistogram = (field = '@timestamp'): Json => ({
   label: field, dataType: 'date', operationType: 'date_histogram', sourceField: field, isBucketed: true, scale: 'interval',
   params: { interval: 'auto', includeEmptyRows: true, dropPartials: false },
@@ -35,7 +77,7 @@ const terms = (field: string, label: string, size: number, orderColumn: string):
 });
 const filtersColumn = (label: string, filters: { label: string; query: string }[]): Json => ({
   label, customLabel: true, dataType: 'string', operationType: 'filters', isBucketed: true, scale: 'ordinal',
-  params: { filters: filters.map((f) => ({ label: f.label, input: { language: 'lucene', query: f.query } })) },
+  params: { filters: filters.map((f) => ({ label: f.label, input: { language: 'kuery', query: f.query } })) },
 });
 const histogram = (field: string, label: string): Json => ({
   label, customLabel: true, dataType: 'number', operationType: 'range', sourceField: field, isBucketed: true, scale: 'interval',
@@ -74,7 +116,7 @@ function lens(spec: LensSpec): Json {
       visualizationType: spec.visualizationType,
       state: {
         visualization: spec.visualization,
-        query: { language: 'lucene', query: spec.query ?? '' },
+        query: { language: 'kuery', query: spec.query ?? '' },
         filters: [],
         datasourceStates: { formBased: { layers } },
         internalReferences: [],
@@ -130,7 +172,7 @@ function search(id: string, title: string, dataView: DataViewKey, query: string,
     attributes: {
       title, description: '', columns, sort: [['@timestamp', 'desc']], grid: {}, hideChart: true, isTextBasedQuery: false,
       kibanaSavedObjectMeta: {
-        searchSourceJSON: JSON.stringify({ query: { language: 'lucene', query }, filter: [], indexRefName: 'kibanaSavedObjectMeta.searchSourceJSON.index' }),
+        searchSourceJSON: JSON.stringify({ query: { language: 'kuery', query }, filter: [], indexRefName: 'kibanaSavedObjectMeta.searchSourceJSON.index' }),
       },
     },
     references: [{ type: 'index-pattern', id: DATA_VIEWS[dataView].id, name: 'kibanaSavedObjectMeta.searchSourceJSON.index' }],
@@ -141,7 +183,25 @@ function search(id: string, title: string, dataView: DataViewKey, query: string,
 
 // ---- dashboards ----------------------------------------------------------------------------------------------
 
-interface PanelSpec { object: Json; w: number; h: number }
+interface PanelSpec {
+  object: Json;
+  w: number;
+  h: number;
+  /** Clicking a value opens Discover filtered on it (Lens "Open in Discover" drilldown on the filter trigger). */
+  discover?: boolean;
+}
+
+function discoverDrilldown(panelId: string): Json {
+  return {
+    dynamicActions: {
+      events: [{
+        eventId: `${panelId}-open-in-discover`,
+        triggers: ['FILTER_TRIGGER'],
+        action: { factoryId: 'OPEN_IN_DISCOVER_DRILLDOWN', name: 'Open these messages in Discover', config: { openInNewTab: false } },
+      }],
+    },
+  };
+}
 
 function dashboard(id: string, title: string, description: string, rows: PanelSpec[][], controls: { field: string; title: string }[]): Json {
   const panels: Json[] = [];
@@ -153,7 +213,7 @@ function dashboard(id: string, title: string, description: string, rows: PanelSp
       const panelIndex = `p${panels.length + 1}`;
       panels.push({
         version: '8.9.0', type: p.object['type'], gridData: { x, y, w: p.w, h: p.h, i: panelIndex }, panelIndex,
-        embeddableConfig: { enhancements: {} }, panelRefName: `panel_${panelIndex}`,
+        embeddableConfig: { enhancements: p.discover === true ? discoverDrilldown(String(p.object['id'])) : {} }, panelRefName: `panel_${panelIndex}`,
       });
       references.push({ name: `${panelIndex}:panel_${panelIndex}`, type: p.object['type'], id: p.object['id'] });
       x += p.w;
@@ -161,8 +221,8 @@ function dashboard(id: string, title: string, description: string, rows: PanelSp
     y += Math.max(...row.map((p) => p.h));
   });
   const controlPanels: Record<string, Json> = {};
-  // Controls filter by message fields. Kibana skips a filter on a field a data view does not have only with the
-  // advanced setting courier:ignoreFilterIfFieldNotInIndex; without it the alert panels go empty while one is set.
+  // Controls filter every panel, the alert panels too: the alert documents carry the same gateway, host and
+  // mailbox fields (mappings/alerts-template.json), so a selection keeps the alerts of that gateway or mailbox.
   controls.forEach((c, order) => {
     const cid = `control-${c.field.replace(/[^a-z0-9]+/gi, '-')}`;
     controlPanels[cid] = {
@@ -183,7 +243,7 @@ function dashboard(id: string, title: string, description: string, rows: PanelSp
         ignoreParentSettingsJSON: JSON.stringify({ ignoreFilters: false, ignoreQuery: false, ignoreTimerange: false, ignoreValidations: false }),
         panelsJSON: JSON.stringify(controlPanels),
       },
-      kibanaSavedObjectMeta: { searchSourceJSON: JSON.stringify({ query: { language: 'lucene', query: '' }, filter: [] }) },
+      kibanaSavedObjectMeta: { searchSourceJSON: JSON.stringify({ query: { language: 'kuery', query: '' }, filter: [] }) },
     },
     references,
     ...MIGRATION,
@@ -211,20 +271,39 @@ export function savedObjects(): Json[] {
       { layerId: 'layer2', seriesType: 'line', xAccessor: 'x', accessors: ['y'], yConfig: [{ forAccessor: 'y', color: '#E7664C', axisMode: 'left' }] },
     ], 'bar_stacked'),
   });
-  const incompleteShare = lens({
-    id: 'mailverdict-incomplete-share-by-gateway', title: 'Share of incomplete scans per gateway', visualizationType: 'lnsXY',
+  const spamRate = lens({
+    id: 'mailverdict-spam-rate-by-gateway', title: 'Spam rate (%) per gateway (spam or blocklisted, of the messages it gave a verdict)', visualizationType: 'lnsXY',
     columns: {
-      x: terms('mailverdict.gateway', 'Gateway', 20, 'y'),
-      split: filtersColumn('Scan', [{ label: 'incomplete (timeout, fallback, error)', query: INCOMPLETE }, { label: 'other', query: `NOT ${INCOMPLETE}` }]),
-      y: count(),
+      x: dateHistogram(),
+      ...Object.assign({}, ...RATE_GATEWAYS.map((g) => ratio(`spam_${g}`, g,
+        `mailverdict.spam.by_gateway : ("${g}:spam" or "${g}:blocklisted")`,
+        `mailverdict.spam.by_gateway : (${SPAM_VERDICTS.map((v) => `"${g}:${v}"`).join(' or ')})`))) as Record<string, Json>,
     },
-    visualization: xy([{ layerId: LAYER, seriesType: 'bar_horizontal_percentage_stacked', xAccessor: 'x', splitAccessor: 'split', accessors: ['y'], yConfig: [{ forAccessor: 'y' }] }], 'bar_horizontal_percentage_stacked'),
+    visualization: xy([{ layerId: LAYER, seriesType: 'line', xAccessor: 'x', accessors: RATE_GATEWAYS.map((g) => `spam_${g}`) }], 'line'),
   });
-  const scoreDistribution = lens({
-    id: 'mailverdict-spam-score-distribution', title: 'Spam score distribution per product (each on its own scale)', visualizationType: 'lnsXY',
-    columns: { x: histogram('mailverdict.spam.score', 'Spam score'), split: terms('observer.product', 'Product', 10, 'y'), y: count() },
-    visualization: xy([{ layerId: LAYER, seriesType: 'bar_stacked', xAccessor: 'x', splitAccessor: 'split', accessors: ['y'] }], 'bar_stacked'),
+  const incompleteRate = lens({
+    id: 'mailverdict-incomplete-rate-by-gateway', title: 'Incomplete scans (%) per gateway (timeout, fallback, error, of the messages it stamped)', visualizationType: 'lnsXY',
+    columns: {
+      x: dateHistogram(),
+      ...Object.assign({}, ...RATE_GATEWAYS.map((g) => ratio(`scan_${g}`, g,
+        `mailverdict.scan.by_gateway : ("${g}:timeout" or "${g}:fallback" or "${g}:error")`, `mailverdict.gateway_ids : "${g}"`))) as Record<string, Json>,
+    },
+    visualization: xy([{ layerId: LAYER, seriesType: 'line', xAccessor: 'x', accessors: RATE_GATEWAYS.map((g) => `scan_${g}`) }], 'line'),
   });
+  const perGateway = topBars('mailverdict-messages-by-gateway', 'Messages per gateway (each gateway that stamped them)', 'mailverdict.gateway_ids', 'Gateway', 30);
+  const perNode = lens({
+    id: 'mailverdict-scan-status-by-gateway-node', title: 'Scan status per gateway node (100 %: each node over the messages it stamped)', visualizationType: 'lnsXY',
+    columns: { x: terms('mailverdict.scan.by_gateway_node', 'Gateway node : scan status', 40, 'y'), y: count() },
+    visualization: xy([{ layerId: LAYER, seriesType: 'bar_horizontal', xAccessor: 'x', accessors: ['y'] }], 'bar_horizontal'),
+  });
+  const incompletePerNode = topBars('mailverdict-incomplete-by-gateway-node', 'Incomplete scans per gateway node', 'mailverdict.scan.by_gateway_node', 'Gateway node : scan status', 20,
+    'mailverdict.scan.by_gateway_node : (*\\:timeout or *\\:fallback or *\\:error)');
+  const scorePanels = SCORE_SCALES.map((sc) => lens({
+    id: `mailverdict-spam-score-${sc.scale.replace(/[^a-z0-9]+/g, '-').replace(/-$/, '')}`, title: `Spam score: ${sc.title}`, visualizationType: 'lnsXY',
+    query: `mailverdict.spam.scale : "${sc.scale}"`,
+    columns: { x: histogram('mailverdict.spam.score', 'Spam score'), y: count() },
+    visualization: xy([{ layerId: LAYER, seriesType: 'bar', xAccessor: 'x', accessors: ['y'] }], 'bar'),
+  }));
   const spf = donut('mailverdict-auth-spf', 'SPF results', 'mailverdict.auth.spf.result', 'SPF');
   const dkim = donut('mailverdict-auth-dkim', 'DKIM results', 'mailverdict.auth.dkim.result', 'DKIM');
   const dmarc = donut('mailverdict-auth-dmarc', 'DMARC results', 'mailverdict.auth.dmarc.result', 'DMARC');
@@ -234,13 +313,14 @@ export function savedObjects(): Json[] {
   const phishing = donut('mailverdict-phishing-status', 'Phishing status', 'mailverdict.phishing.status', 'Phishing');
   const links = donut('mailverdict-links-status', 'Link scanning status', 'mailverdict.links.status', 'Links');
   const senders = topBars('mailverdict-top-spam-senders', 'Top envelope-sender domains among spam', 'mailverdict.sender_domain', 'Envelope sender domain', 15,
-    'mailverdict.spam.verdict:(spam OR blocklisted)');
+    'mailverdict.spam.verdict : (spam or blocklisted)');
   const incompleteTable = search('mailverdict-recent-incomplete-scans', 'Recent incomplete scans', 'messages', INCOMPLETE, [
-    'mailverdict.gateway', 'observer.hostname', 'mailverdict.scan.status', 'mailverdict.scan.raw', 'mailverdict.spam.verdict',
-    'email.sender.address', 'email.subject', 'mailverdict.source.mailbox',
+    'mailverdict.gateway', 'observer.hostname', 'mailverdict.scan.status', 'mailverdict.scan.by_gateway_node', 'mailverdict.scan.raw',
+    'mailverdict.spam.verdict', 'email.sender.address', 'email.subject', MAILBOX_FIELD,
   ]);
-  const alertsOverTime = xyByTime('mailverdict-alerts-over-time', 'Alerts fired', { field: 'rule', label: 'Rule', size: 10 }, 'alerts', 'state:fired');
-  const alertsTable = search('mailverdict-alert-history', 'Alert history', 'alerts', '', ['state', 'rule', 'gateway', 'count', 'total', 'share', 'baseline', 'message']);
+  const alertsOverTime = xyByTime('mailverdict-alerts-over-time', 'Alerts fired', { field: 'rule', label: 'Rule', size: 10 }, 'alerts', 'state : fired');
+  const alertsTable = search('mailverdict-alert-history', 'Alert history', 'alerts', '',
+    ['state', 'rule', 'gateway', 'observer.hostname', 'count', 'total', 'share', 'baseline', 'message']);
 
   const deadLetters = xyByTime('mailverdict-dead-letters-over-time', 'Dead letters by error type', { field: 'error.type', label: 'Error type', size: 10 }, 'deadletter');
   const warnings = lens({
@@ -254,7 +334,9 @@ export function savedObjects(): Json[] {
     'Verdicts the mail gateways wrote into message headers; scans that did not complete (timeout, fallback, error) mean mail delivered unscanned.',
     [
       [{ object: verdictsOverTime, w: 24, h: 12 }, { object: scanOverTime, w: 24, h: 12 }],
-      [{ object: incompleteShare, w: 24, h: 12 }, { object: scoreDistribution, w: 24, h: 12 }],
+      [{ object: spamRate, w: 24, h: 12 }, { object: incompleteRate, w: 24, h: 12 }],
+      [{ object: perGateway, w: 16, h: 12, discover: true }, { object: perNode, w: 16, h: 12, discover: true }, { object: incompletePerNode, w: 16, h: 12, discover: true }],
+      scorePanels.map((object) => ({ object, w: 12, h: 10 })),
       [{ object: spf, w: 16, h: 10 }, { object: dkim, w: 16, h: 10 }, { object: dmarc, w: 16, h: 10 }],
       [{ object: av, w: 16, h: 10 }, { object: phishing, w: 16, h: 10 }, { object: links, w: 16, h: 10 }],
       [{ object: rules, w: 16, h: 14 }, { object: blocklists, w: 16, h: 14 }, { object: senders, w: 16, h: 14 }],
@@ -262,10 +344,9 @@ export function savedObjects(): Json[] {
       [{ object: alertsOverTime, w: 16, h: 12 }, { object: alertsTable, w: 32, h: 12 }],
     ],
     [
-      { field: 'mailverdict.gateway', title: 'Gateway' },
+      { field: 'mailverdict.gateway_ids', title: 'Gateway' },
       { field: 'observer.hostname', title: 'Gateway host' },
-      { field: 'observer.product', title: 'Product' },
-      { field: 'mailverdict.source.mailbox', title: 'Mailbox' },
+      { field: MAILBOX_FIELD, title: 'Mailbox' },
     ]);
   const health = dashboard('mailverdict-pipeline-health', 'mailverdict pipeline health',
     'Documents Elasticsearch rejected (dead letters) and headers the parsers could not understand.',
@@ -278,7 +359,7 @@ export function savedObjects(): Json[] {
 
   return [
     dataView('messages'), dataView('alerts'), dataView('deadletter'),
-    verdictsOverTime, scanOverTime, incompleteShare, scoreDistribution, spf, dkim, dmarc, av, phishing, links, rules, blocklists, senders,
+    verdictsOverTime, scanOverTime, spamRate, incompleteRate, perGateway, perNode, incompletePerNode, ...scorePanels, spf, dkim, dmarc, av, phishing, links, rules, blocklists, senders,
     incompleteTable, alertsOverTime, alertsTable, deadLetters, warnings, deadLetterTable, main, health,
   ];
 }

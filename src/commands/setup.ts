@@ -44,9 +44,10 @@ export const setupCommand: Command = {
         const result = await setupKibana({
           kibana, indexPrefix: config.elasticsearch.indexPrefix,
           ...(values['kibana-rules'] ? { rulesFrom: config.alerts } : {}),
+          ...(config.kibana?.ruleConnector !== undefined ? { ruleConnector: ruleConnectorOf(config.kibana.ruleConnector) } : {}),
         });
         await io.stdout.write(`kibana: ${result.importedObjects} saved objects imported into ${kibana.url}` +
-          (values['kibana-rules'] ? `; rules created ${result.rulesCreated.length}, updated ${result.rulesUpdated.length}` : '') + '\n');
+          (values['kibana-rules'] ? `; rules created ${result.rulesCreated.length}, updated ${result.rulesUpdated.length}, notifying connector ${result.connectorId ?? '(none)'}` : '') + '\n');
       }
       return 0;
     } finally {
@@ -54,6 +55,10 @@ export const setupCommand: Command = {
     }
   },
 };
+
+function ruleConnectorOf(c: { id: string; params?: Record<string, unknown> | undefined }): { id: string; params?: Record<string, unknown> } {
+  return c.params === undefined ? { id: c.id } : { id: c.id, params: c.params };
+}
 
 function kibanaConnection(config: Config, url: string | undefined): KibanaConnection {
   const base = url !== undefined && url !== '' ? url : config.kibana?.url;

@@ -311,6 +311,14 @@ const kibanaSchema = z
     password: text().optional(),
     /** Kibana space to import into; the default space when absent. */
     space: text().optional(),
+    /**
+     * Connector the Kibana alerting rules (`setup --kibana-rules`) notify: `id` of an existing connector and the
+     * action `params` it takes (default `{ message }`). Absent: setup creates a server-log connector.
+     */
+    ruleConnector: z.object({
+      id: text(),
+      params: z.record(z.unknown()).optional(),
+    }, message('expected a mapping with id (and params)')).strict().optional(),
   }, message('expected a mapping'))
   .strict();
 

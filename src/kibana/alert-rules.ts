@@ -1,7 +1,10 @@
 // Kibana alerting rules of the Basic-licence "Elasticsearch query" type (.es-query) that mirror the built-in
 // spike rules, for teams that prefer Kibana's alerting and connectors. What .es-query can express: per gateway
-// (group by the first `groupBy` field), at least `minCount` scans with the rule's statuses in the window. The
-// share and baseline-spike conditions and the silent-collector rule need the alerter (`mailverdict alert`).
+// and host (grouped by the same `groupBy` fields as the alerter; Kibana ≥ 8.12 takes up to four), at least
+// `minCount` top-level scans with the rule's statuses in the window. The per-node counting of every stamping
+// gateway, the share and baseline-spike conditions and the silent-collector rule need the alerter
+// (`mailverdict alert`). Each rule notifies a connector: the configured one, or a server-log connector setup
+// creates, so a rule that fires is never silent.
 import { createHash } from 'node:crypto';
 import type { AlertConfig } from '../alerts/alert-config.js';
 import { describeKibanaError, KibanaError, type KibanaClient } from './kibana-client.js';
@@ -14,12 +17,39 @@ export interface KibanaRule {
   schedule: { interval: string };
   tags: string[];
   params: Record<string, unknown>;
-  actions: unknown[];
+  actions: RuleAction[];
 }
+
+export interface RuleAction {
+  id: string;
+  group: 'query matched' | 'recovered';
+  params: Record<string, unknown>;
+  frequency: { summary: false; notify_when: 'onActionGroupChange'; throttle: null };
+}
+
+/** Which connector the rules notify: an existing one (any type; `params` are its action parameters), or by
+ * default the server-log connector `setupKibana` creates under {@link serverLogConnectorId}. */
+export interface RuleConnector {
+  id: string;
+  /** Connector action parameters; default `{ message }` (plus `level` for the server log). */
+  params?: Record<string, unknown>;
+  serverLog?: boolean;
+}
+
+export const SERVER_LOG_CONNECTOR_TYPE = '.server-log';
 
 /** A stable UUID-shaped id per rule name, so creating the rules again updates them instead of adding copies. */
 export function ruleId(indexPrefix: string, name: string): string {
-  const h = createHash('sha256').update(`mailverdict-rule\u0000${indexPrefix}\u0000${name}`).digest('hex');
+  return stableUuid(`mailverdict-rule\u0000${indexPrefix}\u0000${name}`);
+}
+
+/** The server-log connector of one index prefix (Kibana wants UUID connector ids). */
+export function serverLogConnectorId(indexPrefix: string): string {
+  return stableUuid(`mailverdict-connector\u0000${indexPrefix}\u0000server-log`);
+}
+
+function stableUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -33,11 +63,25 @@ function timeWindow(ms: number): { timeWindowSize: number; timeWindowUnit: 's' |
   return { timeWindowSize: Math.max(1, Math.round(ms / 1000)), timeWindowUnit: 's' };
 }
 
-export function buildKibanaRules(alerts: AlertConfig, indexPrefix: string): KibanaRule[] {
-  const termField = alerts.groupBy[0] ?? 'mailverdict.gateway';
+function ruleActions(connector: RuleConnector, ruleName: string): RuleAction[] {
+  const frequency = { summary: false, notify_when: 'onActionGroupChange', throttle: null } as const;
+  const params = (message: string, level: string): Record<string, unknown> =>
+    connector.params ?? (connector.serverLog === true ? { level, message } : { message });
+  return [
+    { id: connector.id, group: 'query matched', frequency,
+      params: params(`mailverdict ${ruleName} on {{alert.id}}: {{context.message}}`, 'warn') },
+    { id: connector.id, group: 'recovered', frequency,
+      params: params(`mailverdict ${ruleName} on {{alert.id}} recovered`, 'info') },
+  ];
+}
+
+export function buildKibanaRules(alerts: AlertConfig, indexPrefix: string, connector?: RuleConnector): KibanaRule[] {
+  // One field is sent as a string (what every 8.x accepts), several as an array (multi-terms, Kibana ≥ 8.12).
+  const termField = alerts.groupBy.length === 1 ? alerts.groupBy[0] as string : [...alerts.groupBy];
+  const notify = connector ?? { id: serverLogConnectorId(indexPrefix), serverLog: true };
   return alerts.rules.map((rule) => ({
     id: ruleId(indexPrefix, rule.name),
-    name: `mailverdict ${rule.name}: ≥${rule.minCount} ${rule.statuses.join('/')} scans per gateway in ${Math.round(rule.windowMs / 60_000)} min`,
+    name: `mailverdict ${indexPrefix} ${rule.name}: ≥${rule.minCount} ${rule.statuses.join('/')} scans per ${alerts.groupBy.join(' + ')} in ${Math.round(rule.windowMs / 60_000)} min`,
     rule_type_id: '.es-query',
     consumer: 'stackAlerts',
     schedule: { interval: interval(alerts.intervalMs) },
@@ -57,8 +101,19 @@ export function buildKibanaRules(alerts: AlertConfig, indexPrefix: string): Kiba
       termSize: 100,
       excludeHitsFromPreviousRun: false,
     },
-    actions: [],
+    actions: ruleActions(notify, rule.name),
   }));
+}
+
+/** Creates the server-log connector under its fixed id unless it exists (409). */
+export async function ensureServerLogConnector(kibana: KibanaClient, indexPrefix: string): Promise<{ id: string; created: boolean }> {
+  const id = serverLogConnectorId(indexPrefix);
+  const res = await kibana.json('POST', `/api/actions/connector/${encodeURIComponent(id)}`, {
+    name: `mailverdict ${indexPrefix} alerts (server log)`, connector_type_id: SERVER_LOG_CONNECTOR_TYPE, config: {}, secrets: {},
+  });
+  if (res.status === 200) return { id, created: true };
+  if (res.status === 409) return { id, created: false };
+  throw new KibanaError(`creating the server-log connector: ${describeKibanaError(res)}`, res.status, res.body);
 }
 
 /** Creates each rule under its fixed id, or updates it when it exists (409). */

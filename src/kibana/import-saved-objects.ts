@@ -10,13 +10,23 @@ export interface ImportResult {
   errors: { id: string; type: string; error: unknown }[];
 }
 
-/** Points the data views at another index prefix ("mailverdict-2*" → "<prefix>-2*"). */
+/**
+ * The saved objects of one index prefix: data views point at "<prefix>-2*" etc., and every object id (and every
+ * reference to it) becomes "<prefix>-…" instead of "mailverdict-…", so the dashboards of two prefixes live side
+ * by side in one Kibana space; dashboard and data view titles name the prefix. The default prefix keeps the
+ * shipped ids, so an existing installation is updated in place.
+ */
 export function withIndexPrefix(ndjson: string, indexPrefix: string): string {
   if (indexPrefix === 'mailverdict') return ndjson;
+  const id = (value: string): string => value.replace(/^mailverdict-/, `${indexPrefix}-`);
   return parseNdjson(ndjson).map((o) => {
+    o.id = id(o.id);
+    o.references = o.references.map((r) => ({ ...r, id: id(r.id) }));
     if (o.type === 'index-pattern' && typeof o.attributes['title'] === 'string') {
       o.attributes['title'] = o.attributes['title'].replace(/^mailverdict-/, `${indexPrefix}-`);
+      if (typeof o.attributes['name'] === 'string') o.attributes['name'] = `${o.attributes['name']} (${indexPrefix})`;
     }
+    if (o.type === 'dashboard' && typeof o.attributes['title'] === 'string') o.attributes['title'] = `${o.attributes['title']} (${indexPrefix})`;
     return JSON.stringify(o);
   }).join('\n') + '\n';
 }

@@ -3,6 +3,7 @@
 // pattern, fields, aggregation nesting, bucket sizes and query strings. Kibana itself cannot run here, so this
 // is how the dashboards are checked against the real Elasticsearch. Only the subset the shipped dashboards use is
 // supported; anything else throws, so a new kind of panel cannot slip past the checks unnoticed.
+import { kqlFields, kqlToDsl } from './kql.js';
 import {
   dashboardControls, lensLayers, lensQuery, luceneFields, referencedDataView, searchSource,
   type LensColumn, type SavedObject,
@@ -46,8 +47,26 @@ export function autoInterval(range: { from: string; to: string }): string {
 
 function queryClause(q: { language: string; query: string }, where: string): Record<string, unknown> | undefined {
   if (q.query.trim() === '') return undefined;
-  if (q.language !== 'lucene') throw new Error(`${where}: only Lucene queries are checked, got ${q.language} "${q.query}"`);
+  if (q.language === 'kuery') return kqlToDsl(q.query);
+  if (q.language !== 'lucene') throw new Error(`${where}: only KQL and Lucene queries are checked, got ${q.language} "${q.query}"`);
   return { query_string: { query: q.query, analyze_wildcard: true } };
+}
+
+/** Field names a saved query mentions, in its own language. */
+export function queryFields(q: { language: string; query: string }): string[] {
+  return q.language === 'kuery' ? kqlFields(q.query) : luceneFields(q.query);
+}
+
+/**
+ * The request as the dashboard sends it while a control has values selected: Kibana adds the options list's
+ * selection as a phrase filter (one value) or a should of phrase filters (several) to every panel.
+ */
+export function withControlFilter(request: PanelRequest, field: string, values: readonly string[]): PanelRequest {
+  const phrase = (v: string): Record<string, unknown> => ({ match_phrase: { [field]: v } });
+  const clause = values.length === 1 ? phrase(values[0] as string) : { bool: { should: values.map(phrase), minimum_should_match: 1 } };
+  const body = structuredClone(request.body) as { query: { bool: { filter: unknown[] } } };
+  body.query.bool.filter.push(clause);
+  return { ...request, body: body as unknown as Record<string, unknown> };
 }
 
 function dataViewOf(objects: readonly SavedObject[], o: SavedObject, refName: string, options: PanelRequestOptions): { index: string; timeField: string } {
@@ -80,7 +99,7 @@ function bucketAgg(id: string, c: LensColumn, where: string, options: PanelReque
     case 'filters': {
       const filters: Record<string, unknown> = {};
       for (const f of (params['filters'] as { label: string; input: { language: string; query: string } }[] | undefined) ?? []) {
-        for (const name of luceneFields(f.input.query)) fields.add(name);
+        for (const name of queryFields(f.input)) fields.add(name);
         filters[f.label] = queryClause(f.input, `${where}: ${id}`) ?? { match_all: {} };
       }
       return { filters: { filters } };
@@ -103,15 +122,25 @@ export function lensRequests(objects: readonly SavedObject[], o: SavedObject, op
   for (const [layerId, layer] of Object.entries(lensLayers(o))) {
     const where = `lens:${o.id}/${layerId}`;
     const { index, timeField } = dataViewOf(objects, o, `indexpattern-datasource-layer-${layerId}`, options);
-    const fields = new Set<string>(luceneFields(panelQuery.query));
+    const fields = new Set<string>(queryFields(panelQuery));
     const aggregated = new Set<string>();
     const order = layer.columnOrder.filter((id) => layer.columns[id] !== undefined);
     const buckets = order.filter((id) => layer.columns[id]?.isBucketed === true);
     const metrics = order.filter((id) => layer.columns[id]?.isBucketed === false);
     const metricAggs: Record<string, unknown> = {};
     const filtered: string[] = [];
+    // Parts of a formula may be empty (a gateway with no traffic): only stand-alone filtered counts must match.
+    const formulaParts = new Set(metrics.flatMap((id) => layer.columns[id]?.references ?? []));
     for (const id of metrics) {
       const c = layer.columns[id] as LensColumn;
+      // A formula is computed by Kibana from its parts (the count columns it references, through a math
+      // column); the parts are requested like any other metric.
+      if (c.operationType === 'formula' || c.operationType === 'math') {
+        for (const ref of c.references ?? []) {
+          if (layer.columns[ref] === undefined) throw new Error(`${where}: ${id} references missing column ${ref}`);
+        }
+        continue;
+      }
       if (c.operationType !== 'count') throw new Error(`${where}: metric ${c.operationType} is not supported by the checks`);
       if (c.sourceField !== undefined && c.sourceField !== RECORDS) {
         fields.add(c.sourceField);
@@ -119,9 +148,9 @@ export function lensRequests(objects: readonly SavedObject[], o: SavedObject, op
         metricAggs[id] = { value_count: { field: c.sourceField } };
       }
       if (c.filter !== undefined) {
-        for (const name of luceneFields(c.filter.query)) fields.add(name);
+        for (const name of queryFields(c.filter)) fields.add(name);
         metricAggs[id] = { filter: queryClause(c.filter, `${where}: ${id}`) ?? { match_all: {} } };
-        filtered.push(id);
+        if (!formulaParts.has(id)) filtered.push(id);
       }
     }
     // Nest bucket columns in column order, metrics innermost.
@@ -156,7 +185,7 @@ export function searchRequest(objects: readonly SavedObject[], o: SavedObject, o
     name: where,
     index,
     body: { size: 20, query: baseQuery(timeField, options, [queryClause(query, where)]), sort, fields: columns, _source: false },
-    fields: [...new Set([...columns, ...sortFields, ...luceneFields(query.query)])],
+    fields: [...new Set([...columns, ...sortFields, ...queryFields(query)])],
     aggregatedFields: [...new Set([...sortFields, timeField])],
     expectBuckets: [],
     expectFilteredCounts: [],

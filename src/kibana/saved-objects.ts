@@ -106,6 +106,8 @@ export interface LensColumn {
   isBucketed: boolean;
   params?: Record<string, unknown>;
   filter?: { language: string; query: string };
+  /** Formula and math columns: the columns they are computed from. */
+  references?: string[];
 }
 
 export interface LensLayer {

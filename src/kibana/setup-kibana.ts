@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AlertConfig } from '../alerts/alert-config.js';
 import { packageFile } from '../package-file.js';
-import { buildKibanaRules, upsertKibanaRules } from './alert-rules.js';
+import { buildKibanaRules, ensureServerLogConnector, upsertKibanaRules, type RuleConnector } from './alert-rules.js';
 import { importSavedObjects, withIndexPrefix } from './import-saved-objects.js';
 import { KibanaClient, type KibanaConnection } from './kibana-client.js';
 
@@ -15,6 +15,8 @@ export interface SetupKibanaOptions {
   indexPrefix: string;
   /** Create the .es-query rules from these alert settings; none when undefined. */
   rulesFrom?: AlertConfig;
+  /** The connector the rules notify; by default a server-log connector created here. */
+  ruleConnector?: { id: string; params?: Record<string, unknown> };
   /** Defaults to the shipped dashboards file. */
   ndjson?: string;
 }
@@ -23,6 +25,8 @@ export interface SetupKibanaResult {
   importedObjects: number;
   rulesCreated: string[];
   rulesUpdated: string[];
+  /** The connector the rules notify (when rules were created). */
+  connectorId?: string;
 }
 
 export async function setupKibana(options: SetupKibanaOptions): Promise<SetupKibanaResult> {
@@ -31,7 +35,11 @@ export async function setupKibana(options: SetupKibanaOptions): Promise<SetupKib
   const imported = await importSavedObjects(client, ndjson);
   const result: SetupKibanaResult = { importedObjects: imported.successCount, rulesCreated: [], rulesUpdated: [] };
   if (options.rulesFrom !== undefined) {
-    const rules = await upsertKibanaRules(client, buildKibanaRules(options.rulesFrom, options.indexPrefix));
+    let connector: RuleConnector;
+    if (options.ruleConnector !== undefined) connector = { ...options.ruleConnector };
+    else connector = { id: (await ensureServerLogConnector(client, options.indexPrefix)).id, serverLog: true };
+    result.connectorId = connector.id;
+    const rules = await upsertKibanaRules(client, buildKibanaRules(options.rulesFrom, options.indexPrefix, connector));
     result.rulesCreated = rules.created;
     result.rulesUpdated = rules.updated;
   }

@@ -1,9 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NDJSON_PATH, renderNdjson } from '../../../dashboards/generate.js';
-import { fieldProblems, type NamedTemplate } from '../../../src/kibana/dashboard-checks.js';
+import { fieldProblems, mixedScaleProblems, nonKqlProblems, type NamedTemplate } from '../../../src/kibana/dashboard-checks.js';
+import { withIndexPrefix } from '../../../src/kibana/import-saved-objects.js';
+import { kqlFields, kqlToDsl } from '../../../src/kibana/kql.js';
 import { allPanelRequests } from '../../../src/kibana/panel-requests.js';
-import { dashboardControls, dashboardPanels, luceneFields, parseNdjson, referenceProblems } from '../../../src/kibana/saved-objects.js';
+import { dashboardControls, dashboardPanels, lensLayers, luceneFields, parseNdjson, referenceProblems } from '../../../src/kibana/saved-objects.js';
 
 const text = readFileSync(NDJSON_PATH, 'utf8');
 const mappingsDir = new URL('../../../mappings/', import.meta.url);
@@ -28,21 +30,26 @@ describe('dashboards/mailverdict.ndjson', () => {
   it('every reference resolves, and a dangling one is reported', () => {
     expect(referenceProblems(objects)).toEqual([]);
     const broken = parseNdjson(text.replace('"id":"mailverdict-top-rules"', '"id":"mailverdict-top-rulez"'));
-    expect(referenceProblems(broken)).toEqual(['dashboard:mailverdict-overview: reference p11:panel_p11 → lens:mailverdict-top-rules does not exist']);
+    expect(referenceProblems(broken)).toEqual(['dashboard:mailverdict-overview: reference p18:panel_p18 → lens:mailverdict-top-rules does not exist']);
   });
 
-  it('the overview has the panels the issue lists and filters by gateway, product and mailbox', () => {
+  it('the overview has the panels the issue lists and filters by gateway, gateway host and mailbox', () => {
     const main = objects.find((o) => o.id === 'mailverdict-overview');
     if (main === undefined) throw new Error('no overview dashboard');
     const titles = main.references.filter((r) => r.name.includes(':panel_')).map((r) => objects.find((o) => o.id === r.id)?.attributes['title']);
     expect(titles).toEqual([
-      'Messages by spam verdict', 'Scan status over time (line: timeout + fallback + error)', 'Share of incomplete scans per gateway',
-      'Spam score distribution per product (each on its own scale)', 'SPF results', 'DKIM results', 'DMARC results',
+      'Messages by spam verdict', 'Scan status over time (line: timeout + fallback + error)',
+      'Spam rate (%) per gateway (spam or blocklisted, of the messages it gave a verdict)',
+      'Incomplete scans (%) per gateway (timeout, fallback, error, of the messages it stamped)',
+      'Messages per gateway (each gateway that stamped them)', 'Scan status per gateway node (100 %: each node over the messages it stamped)',
+      'Incomplete scans per gateway node',
+      'Spam score: Kaspersky spam rate (0–100)', 'Spam score: Microsoft SCL (−1–9)', 'Spam score: SpamAssassin points', 'Spam score: rspamd points',
+      'SPF results', 'DKIM results', 'DMARC results',
       'Anti-virus status', 'Phishing status', 'Link scanning status', 'Top fired rules', 'Top blocklists',
       'Top envelope-sender domains among spam', 'Recent incomplete scans', 'Alerts fired', 'Alert history',
     ]);
-    expect(dashboardPanels(main)).toHaveLength(16);
-    expect(dashboardControls(main).map((c) => c.fieldName)).toEqual(['mailverdict.gateway', 'observer.hostname', 'observer.product', 'mailverdict.source.mailbox']);
+    expect(dashboardPanels(main)).toHaveLength(23);
+    expect(dashboardControls(main).map((c) => c.fieldName)).toEqual(['mailverdict.gateway_ids', 'observer.hostname', 'mailverdict.origin.mailbox']);
   });
 
   it('every field a panel or control uses is mapped, and aggregated fields are aggregatable', () => {
@@ -65,5 +72,63 @@ describe('dashboards/mailverdict.ndjson', () => {
   it('reads field names out of Lucene query strings', () => {
     expect(luceneFields('mailverdict.scan.status:(timeout OR fallback) AND NOT observer.product:KSMG _exists_:email.sender.address')).toEqual(
       ['mailverdict.scan.status', 'observer.product', 'email.sender.address']);
+  });
+
+  it('saves KQL everywhere, so the query bar opens in KQL like the README and the demo teach (issue 17.3)', () => {
+    expect(nonKqlProblems(objects)).toEqual([]);
+    const lucene = parseNdjson(text.replaceAll('"language":"kuery"', '"language":"lucene"').replaceAll('\\"language\\":\\"kuery\\"', '\\"language\\":\\"lucene\\"'));
+    const problems = nonKqlProblems(lucene);
+    expect(problems).toContain('lens:mailverdict-incomplete-by-gateway-node: query saved in lucene, not KQL');
+    expect(problems).toContain('search:mailverdict-recent-incomplete-scans: query saved in lucene, not KQL');
+    expect(problems).toContain('dashboard:mailverdict-overview: query saved in lucene, not KQL');
+  });
+
+  it('never charts spam scores of different scales on one axis (issue 17.2)', () => {
+    expect(mixedScaleProblems(objects)).toEqual([]);
+    const scorePanels = objects.filter((o) => o.id.startsWith('mailverdict-spam-score-'));
+    expect(scorePanels).toHaveLength(4);
+    // The pre-17 panel: every product's score on one histogram.
+    const mixed = parseNdjson(text.replace('"query":"mailverdict.spam.scale : \\"kaspersky_rate_0_100\\""', '"query":""'));
+    expect(mixedScaleProblems(mixed)).toEqual([
+      'lens:mailverdict-spam-score-kaspersky-rate-0-100/layer1: charts mailverdict.spam.score of every scale on one axis (limit the query to one mailverdict.spam.scale or split by it)',
+    ]);
+  });
+
+  it('per-gateway panels bucket on a gateway field and open Discover filtered on the clicked gateway (issue 10.6)', () => {
+    const main = objects.find((o) => o.id === 'mailverdict-overview');
+    if (main === undefined) throw new Error('no overview dashboard');
+    const panels = JSON.parse(String(main.attributes['panelsJSON'])) as { panelIndex: string; embeddableConfig: { enhancements: { dynamicActions?: { events: { triggers: string[]; action: { factoryId: string } }[] } } } }[];
+    const withDiscover = panels.filter((p) => p.embeddableConfig.enhancements.dynamicActions?.events.some((e) => e.action.factoryId === 'OPEN_IN_DISCOVER_DRILLDOWN' && e.triggers.includes('FILTER_TRIGGER')));
+    const ids = withDiscover.map((p) => main.references.find((r) => r.name === `${p.panelIndex}:panel_${p.panelIndex}`)?.id);
+    expect(ids).toEqual(['mailverdict-messages-by-gateway', 'mailverdict-scan-status-by-gateway-node', 'mailverdict-incomplete-by-gateway-node']);
+    for (const id of ids) {
+      const lens = objects.find((o) => o.id === id);
+      const fields = Object.values(lensLayers(lens as never)).flatMap((l) => Object.values(l.columns).filter((c) => c.isBucketed).map((c) => c.sourceField));
+      expect(fields.some((f) => f === 'mailverdict.gateway_ids' || f === 'mailverdict.scan.by_gateway_node')).toBe(true);
+    }
+  });
+
+  it('derives every saved-object id from the index prefix, so two prefixes live in one Kibana space (issue 10.6)', () => {
+    const a = parseNdjson(withIndexPrefix(text, 'mail-a'));
+    const b = parseNdjson(withIndexPrefix(text, 'mail-b'));
+    const ids = (set: typeof a): string[] => set.map((o) => `${o.type}:${o.id}`);
+    expect(ids(a).filter((id) => ids(b).includes(id) || ids(objects).includes(id))).toEqual([]);
+    expect(referenceProblems(a)).toEqual([]);
+    expect(a.every((o) => o.id.startsWith('mail-a-') && o.references.every((r) => r.id.startsWith('mail-a-')))).toBe(true);
+    expect(a.filter((o) => o.type === 'dashboard').map((o) => o.attributes['title'])).toEqual(['Mail gateway verdicts (mail-a)', 'mailverdict pipeline health (mail-a)']);
+    expect(withIndexPrefix(text, 'mailverdict')).toBe(text);
+  });
+});
+
+describe('KQL subset of the dashboards', () => {
+  it('translates like Kibana: match, match_phrase, wildcard, exists, and/or/not, grouped values', () => {
+    expect(kqlToDsl('mailverdict.scan.status : (timeout or fallback)')).toEqual({ bool: { should: [
+      { match: { 'mailverdict.scan.status': 'timeout' } }, { match: { 'mailverdict.scan.status': 'fallback' } }], minimum_should_match: 1 } });
+    expect(kqlToDsl('a : "x y" and not b : *')).toEqual({ bool: { filter: [{ match_phrase: { a: 'x y' } }, { bool: { must_not: [{ exists: { field: 'b' } }] } }] } });
+    expect(kqlToDsl('n : *\\:timeout')).toEqual({ wildcard: { n: { value: '*:timeout' } } });
+    expect(kqlToDsl('')).toBeUndefined();
+    expect(kqlFields('a : 1 or (b : 2 and not c : "x")')).toEqual(['a', 'b', 'c']);
+    expect(() => kqlToDsl('bytes > 10')).toThrow(/KQL/);
+    expect(() => kqlToDsl('a : (x')).toThrow(/KQL/);
   });
 });
