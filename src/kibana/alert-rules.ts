@@ -1,10 +1,11 @@
 // Kibana alerting rules of the Basic-licence "Elasticsearch query" type (.es-query) that mirror the built-in
-// spike rules, for teams that prefer Kibana's alerting and connectors. What .es-query can express: per gateway
-// and host (grouped by the same `groupBy` fields as the alerter; Kibana ≥ 8.12 takes up to four), at least
-// `minCount` top-level scans with the rule's statuses in the window. The per-node counting of every stamping
-// gateway, the share and baseline-spike conditions and the silent-collector rule need the alerter
-// (`mailverdict alert`). Each rule notifies a connector: the configured one, or a server-log connector setup
-// creates, so a rule that fires is never silent.
+// spike rules, for teams that prefer Kibana's alerting and connectors. They group like the built-in alerter's
+// groups of top-level documents: by all `groupBy` fields (gateway and host; several fields need Kibana ≥ 8.12,
+// which sends a multi-terms aggregation, at most four). What .es-query cannot express: the per-node counting of
+// every gateway that stamped a message (Lens and rule aggregations cannot filter a bucket by its own key), the
+// share and baseline-spike conditions and the silent-collector rule; those need the alerter (`mailverdict
+// alert`). Each rule notifies a connector: the configured one, or a server-log connector setup creates, so a
+// rule that fires is never silent.
 import { createHash } from 'node:crypto';
 import type { AlertConfig } from '../alerts/alert-config.js';
 import { describeKibanaError, KibanaError, type KibanaClient } from './kibana-client.js';
@@ -76,7 +77,7 @@ function ruleActions(connector: RuleConnector, ruleName: string): RuleAction[] {
 }
 
 export function buildKibanaRules(alerts: AlertConfig, indexPrefix: string, connector?: RuleConnector): KibanaRule[] {
-  // One field is sent as a string (what every 8.x accepts), several as an array (multi-terms, Kibana ≥ 8.12).
+  // One field is sent as a string (what every 8.x accepts), several as an array (multi-terms).
   const termField = alerts.groupBy.length === 1 ? alerts.groupBy[0] as string : [...alerts.groupBy];
   const notify = connector ?? { id: serverLogConnectorId(indexPrefix), serverLog: true };
   return alerts.rules.map((rule) => ({

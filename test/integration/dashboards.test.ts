@@ -6,11 +6,13 @@ import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NDJSON_PATH } from '../../dashboards/generate.js';
 import { defaultAlertConfig } from '../../src/alerts/alert-config.js';
+import { gatewayNodeFields } from '../../src/alerts/alert-event.js';
 import { AlertStore } from '../../src/alerts/alert-store.js';
 import { buildKibanaRules } from '../../src/kibana/alert-rules.js';
-import { allPanelRequests, responseProblems, type PanelRequest, type PanelRequestOptions } from '../../src/kibana/panel-requests.js';
-import { parseNdjson } from '../../src/kibana/saved-objects.js';
+import { allPanelRequests, responseProblems, withControlFilter, type PanelRequest, type PanelRequestOptions } from '../../src/kibana/panel-requests.js';
+import { dashboardControls, parseNdjson } from '../../src/kibana/saved-objects.js';
 import { parseMessage } from '../../src/parse/parse-message.js';
+import { withContractFields } from '../support/contract-fields.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
@@ -53,7 +55,7 @@ describe('dashboard panels on fixture data (real Elasticsearch)', () => {
           source: { kind: 'imap', account: 'quarantine', mailbox: dir.name, uidvalidity: 1, uid: i + 1 },
         });
         const month = parsed.document['@timestamp'].slice(0, 7).replace('-', '.');
-        operations.push({ index: { _index: `${prefix}-${month}`, _id: parsed.id } }, parsed.document);
+        operations.push({ index: { _index: `${prefix}-${month}`, _id: parsed.id } }, withContractFields(parsed.document));
       });
     }
     const bulk = await client.bulk({ operations, refresh: 'wait_for' });
@@ -62,9 +64,17 @@ describe('dashboard panels on fixture data (real Elasticsearch)', () => {
     indexed = bulk.items.length;
 
     const store = new AlertStore(client, `${prefix}-alerts`);
-    const alert = { '@timestamp': '2025-04-08T08:15:00.000Z', alert_id: 'scan-incomplete:ksmg:2025-04-08T08:15:00.000Z', rule: 'scan-incomplete', gateway: 'ksmg', count: 12, total: 30, share: 0.4, baseline: 0.01, statuses: ['timeout', 'fallback', 'error'], message: 'spike' };
+    const alert = {
+      '@timestamp': '2025-04-08T08:15:00.000Z', alert_id: 'scan-incomplete:ksmg@gw2.example.com:2025-04-08T08:15:00.000Z', rule: 'scan-incomplete',
+      gateway: 'ksmg@gw2.example.com', count: 12, total: 30, share: 0.4, baseline: 0.01, statuses: ['timeout', 'fallback', 'error'], message: 'spike',
+      ...gatewayNodeFields('ksmg@gw2.example.com'),
+    };
     await store.record({ ...alert, state: 'fired' });
     await store.record({ ...alert, '@timestamp': '2025-04-08T09:00:00.000Z', state: 'resolved' });
+    await store.record({
+      '@timestamp': '2025-04-08T10:00:00.000Z', alert_id: 'collector-silent:quarantine/kaspersky:never', rule: 'collector-silent', gateway: 'quarantine/kaspersky',
+      state: 'fired', account: 'quarantine', mailbox: 'kaspersky', mailverdict: { origin: { account: 'quarantine', mailbox: 'kaspersky' } }, message: 'silent',
+    });
     await client.index({
       index: `${prefix}-deadletter`, refresh: 'wait_for',
       document: {
@@ -112,16 +122,29 @@ describe('dashboard panels on fixture data (real Elasticsearch)', () => {
     expect(new Set(statuses)).toEqual(new Set(['timeout', 'fallback', 'error']));
   });
 
-  it('the Kibana .es-query rule query, grouped like Kibana groups it, finds the incomplete scans per gateway', async () => {
-    const [rule] = buildKibanaRules(defaultAlertConfig(), prefix);
+  it('the Kibana .es-query rule groups like the alerter, by gateway and host, as Kibana groups several fields (issue 17.4)', async () => {
+    const rulePrefix = `${prefix}-k`;
+    const [rule] = buildKibanaRules(defaultAlertConfig(), rulePrefix);
     if (rule === undefined) throw new Error('no rule');
-    const p = rule.params as { index: string[]; esQuery: string; termField: string; termSize: number };
+    const p = rule.params as { index: string[]; esQuery: string; termField: string[]; termSize: number };
+    expect(p.termField).toEqual(['mailverdict.gateway', 'observer.hostname']);
+    const mappings = (template('mailverdict-template.json', `${rulePrefix}-2*`) as { template: { mappings: object } }).template.mappings;
+    await client.indices.create({ index: `${rulePrefix}-2099.01`, mappings });
+    const doc = (host: string, status: string): object => ({
+      '@timestamp': '2099-01-01T10:00:00Z', observer: { hostname: host }, mailverdict: { gateway: 'ksmg', scan: { status } },
+    });
+    const operations = [doc('gw1.example.com', 'timeout'), doc('gw2.example.com', 'timeout'), doc('gw2.example.com', 'fallback'), doc('gw2.example.com', 'complete')]
+      .flatMap((d) => [{ index: { _index: `${rulePrefix}-2099.01` } }, d]);
+    await client.bulk({ operations, refresh: 'wait_for' });
+    // Several group-by fields: Kibana sends a multi_terms aggregation over them. multi_terms belongs to the
+    // x-pack analytics module, which the test distribution of Elasticsearch lacks; a composite aggregation without
+    // missing buckets groups the same documents under the same keys.
     const response = await client.search({
       index: p.index, ...(JSON.parse(p.esQuery) as object), size: 0,
-      aggs: { groupAgg: { terms: { field: p.termField, size: p.termSize } } },
+      aggs: { groupAgg: { composite: { size: p.termSize, sources: p.termField.map((field, i) => ({ [`t${i}`]: { terms: { field } } })) } } },
     });
-    const buckets = (response.aggregations as { groupAgg: { buckets: { key: string; doc_count: number }[] } }).groupAgg.buckets;
-    expect(buckets.map((b) => b.key)).toContain('ksmg');
+    const buckets = (response.aggregations as { groupAgg: { buckets: { key: Record<string, string>; doc_count: number }[] } }).groupAgg.buckets;
+    expect(buckets.map((b) => [...Object.values(b.key), b.doc_count])).toEqual([['ksmg', 'gw1.example.com', 1], ['ksmg', 'gw2.example.com', 2]]);
   });
 
   it('a renamed field makes its panels come back empty against the real data', async () => {
@@ -129,5 +152,26 @@ describe('dashboard panels on fixture data (real Elasticsearch)', () => {
     const problems = await run(allPanelRequests(renamed, options).filter((r) => r.fields.includes('mailverdict.spam.verdikt')));
     expect(problems).toContain('lens:mailverdict-verdicts-over-time/layer1: split returned no data');
     expect(problems).toContain('lens:mailverdict-top-spam-senders/layer1: x returned no data');
+  });
+
+  it('a value chosen in any overview control keeps the alerts of that gateway, host or mailbox in the alert panels (issue 17.1)', async () => {
+    const overview = objects.find((o) => o.id === 'mailverdict-overview');
+    if (overview === undefined) throw new Error('no overview');
+    const alertPanels = allPanelRequests(objects, options).filter((r) => r.index === `${prefix}-alerts*`);
+    expect(alertPanels.map((r) => r.name)).toEqual(['lens:mailverdict-alerts-over-time/layer1', 'search:mailverdict-alert-history']);
+    const chosen: Record<string, string> = {
+      'mailverdict.gateway_ids': 'ksmg', 'observer.hostname': 'gw2.example.com', 'mailverdict.origin.mailbox': 'kaspersky',
+    };
+    const controls = dashboardControls(overview).map((c) => c.fieldName);
+    expect(controls.sort()).toEqual(Object.keys(chosen).sort());
+    for (const field of controls) {
+      const problems = await run(alertPanels.map((r) => withControlFilter(r, field, [chosen[field] as string])));
+      expect(problems, field).toEqual([]);
+    }
+    // A value no alert has empties them: the filter is applied, not ignored.
+    expect(await run(alertPanels.map((r) => withControlFilter(r, 'observer.hostname', ['gw9.example.com'])))).toEqual([
+      'lens:mailverdict-alerts-over-time/layer1: x returned no data', 'lens:mailverdict-alerts-over-time/layer1: split returned no data',
+      'search:mailverdict-alert-history: no hits',
+    ]);
   });
 });

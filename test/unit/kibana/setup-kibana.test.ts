@@ -5,7 +5,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAlertConfig } from '../../../src/alerts/alert-config.js';
-import { buildKibanaRules, ruleId } from '../../../src/kibana/alert-rules.js';
+import { buildKibanaRules, ruleId, serverLogConnectorId } from '../../../src/kibana/alert-rules.js';
 import { withIndexPrefix } from '../../../src/kibana/import-saved-objects.js';
 import { KibanaError } from '../../../src/kibana/kibana-client.js';
 import { parseNdjson } from '../../../src/kibana/saved-objects.js';
@@ -16,6 +16,7 @@ interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body
 describe('setupKibana (against a recording stand-in for the Kibana API)', () => {
   const seen: Seen[] = [];
   const rules = new Set<string>();
+  const connectors = new Set<string>();
   let failImport = false;
   let server: Server;
   let url = '';
@@ -38,6 +39,13 @@ describe('setupKibana (against a recording stand-in for the Kibana API)', () => 
           res.end(JSON.stringify(failImport
             ? { success: false, successCount: 0, errors: [{ id: 'x', type: 'lens', error: { type: 'missing_references' } }] }
             : { success: true, successCount: lines.length, errors: [] }));
+          return;
+        }
+        const connector = /^\/s\/ops\/api\/actions\/connector\/([^/?]+)$/.exec(req.url ?? '');
+        if (connector?.[1] !== undefined && req.method === 'POST') {
+          if (connectors.has(connector[1])) res.statusCode = 409;
+          connectors.add(connector[1]);
+          res.end(JSON.stringify({ id: connector[1] }));
           return;
         }
         const m = /^\/s\/ops\/api\/alerting\/rule\/([^/?]+)$/.exec(req.url ?? '');
@@ -76,6 +84,8 @@ describe('setupKibana (against a recording stand-in for the Kibana API)', () => 
     expect(call?.body).toContain('Content-Disposition: form-data; name="file"; filename="mailverdict.ndjson"');
     // The data views follow the configured index prefix.
     expect(call?.body).toContain('"title":"mail-2*"');
+    expect(call?.body).toContain('"id":"mail-overview"');
+    expect(call?.body).not.toContain('"id":"mailverdict-');
     expect(call?.body).not.toContain('"title":"mailverdict-2*"');
   });
 
@@ -84,17 +94,36 @@ describe('setupKibana (against a recording stand-in for the Kibana API)', () => 
     const first = await setupKibana({ kibana: kibana(), indexPrefix: 'mailverdict', rulesFrom: alerts });
     const id = ruleId('mailverdict', 'scan-incomplete');
     expect(first.rulesCreated).toEqual([id]);
+    // The default connector: a server log, created once under a fixed id per prefix.
+    const connectorId = serverLogConnectorId('mailverdict');
+    expect(first.connectorId).toBe(connectorId);
+    const connectorCall = seen.find((s) => s.method === 'POST' && s.url === `/s/ops/api/actions/connector/${connectorId}`);
+    expect(JSON.parse(connectorCall?.body ?? '{}')).toMatchObject({ connector_type_id: '.server-log' });
     const create = seen.find((s) => s.method === 'POST' && s.url.endsWith(id));
     const body = JSON.parse(create?.body ?? '{}') as { rule_type_id: string; params: Record<string, unknown>; schedule: unknown };
     expect(body.rule_type_id).toBe('.es-query');
     expect(body.schedule).toEqual({ interval: '1m' });
     expect(body.params).toMatchObject({
       searchType: 'esQuery', index: ['mailverdict-2*'], timeField: '@timestamp', threshold: [10], thresholdComparator: '>=',
-      timeWindowSize: 15, timeWindowUnit: 'm', groupBy: 'top', termField: 'mailverdict.gateway', aggType: 'count',
+      timeWindowSize: 15, timeWindowUnit: 'm', groupBy: 'top', aggType: 'count',
     });
+    // Grouped like the built-in alerter: gateway and host (issue 17.4), not the gateway alone.
+    expect(body.params['termField']).toEqual(['mailverdict.gateway', 'observer.hostname']);
+    // Fires and recoveries reach the connector (issue 10.6), once per change of state.
+    const actions = (body as unknown as { actions: { id: string; group: string; params: { level?: string; message: string }; frequency: { notify_when: string } }[] }).actions;
+    expect(actions.map((a) => [a.id, a.group, a.params.level, a.frequency.notify_when])).toEqual([
+      [connectorId, 'query matched', 'warn', 'onActionGroupChange'], [connectorId, 'recovered', 'info', 'onActionGroupChange'],
+    ]);
+    expect(actions[0]?.params.message).toContain('{{context.message}}');
     expect(JSON.parse(String(body.params['esQuery']))).toEqual({ query: { bool: { filter: [{ terms: { 'mailverdict.scan.status': ['timeout', 'fallback', 'error'] } }] } } });
-    const second = await setupKibana({ kibana: { url, username: 'elastic', password: 'pw', spaceId: 'ops' }, indexPrefix: 'mailverdict', rulesFrom: alerts });
+    const second = await setupKibana({
+      kibana: { url, username: 'elastic', password: 'pw', spaceId: 'ops' }, indexPrefix: 'mailverdict', rulesFrom: alerts,
+      ruleConnector: { id: 'slack-ops', params: { text: '{{context.message}}' } },
+    });
     expect(second.rulesUpdated).toEqual([id]);
+    expect(second.connectorId).toBe('slack-ops');
+    expect((JSON.parse(seen.at(-1)?.body ?? '{}') as { actions: { id: string; params: unknown }[] }).actions.map((a) => [a.id, a.params]))
+      .toEqual([['slack-ops', { text: '{{context.message}}' }], ['slack-ops', { text: '{{context.message}}' }]]);
     const put = seen.at(-1);
     expect(put?.method).toBe('PUT');
     expect(put?.headers['authorization']).toBe(`Basic ${Buffer.from('elastic:pw').toString('base64')}`);
