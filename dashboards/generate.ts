@@ -71,9 +71,13 @@ const dateHistogram = (field = '@timestamp'): Json => ({
   label: field, dataType: 'date', operationType: 'date_histogram', sourceField: field, isBucketed: true, scale: 'interval',
   params: { interval: 'auto', includeEmptyRows: true, dropPartials: false },
 });
-const terms = (field: string, label: string, size: number, orderColumn: string): Json => ({
+/** `includeRegex`: only values matching it become buckets (Lens terms "include values", regular expression). */
+const terms = (field: string, label: string, size: number, orderColumn: string, includeRegex?: string): Json => ({
   label, customLabel: true, dataType: 'string', operationType: 'terms', sourceField: field, isBucketed: true, scale: 'ordinal',
-  params: { size, orderBy: { type: 'column', columnId: orderColumn }, orderDirection: 'desc', otherBucket: true, missingBucket: false, parentFormat: { id: 'terms' } },
+  params: {
+    size, orderBy: { type: 'column', columnId: orderColumn }, orderDirection: 'desc', otherBucket: true, missingBucket: false, parentFormat: { id: 'terms' },
+    ...(includeRegex === undefined ? {} : { include: [includeRegex], includeIsRegex: true, exclude: [], excludeIsRegex: false }),
+  },
 });
 const filtersColumn = (label: string, filters: { label: string; query: string }[]): Json => ({
   label, customLabel: true, dataType: 'string', operationType: 'filters', isBucketed: true, scale: 'ordinal',
@@ -292,12 +296,18 @@ export function savedObjects(): Json[] {
   });
   const perGateway = topBars('mailverdict-messages-by-gateway', 'Messages per gateway (each gateway that stamped them)', 'mailverdict.gateway_ids', 'Gateway', 30);
   const perNode = lens({
-    id: 'mailverdict-scan-status-by-gateway-node', title: 'Scan status per gateway node (100 %: each node over the messages it stamped)', visualizationType: 'lnsXY',
+    id: 'mailverdict-scan-status-by-gateway-node', title: 'Scan status per gateway node (each node over the messages it stamped, by its own status)', visualizationType: 'lnsXY',
     columns: { x: terms('mailverdict.scan.by_gateway_node', 'Gateway node : scan status', 40, 'y'), y: count() },
     visualization: xy([{ layerId: LAYER, seriesType: 'bar_horizontal', xAccessor: 'x', accessors: ['y'] }], 'bar_horizontal'),
   });
-  const incompletePerNode = topBars('mailverdict-incomplete-by-gateway-node', 'Incomplete scans per gateway node', 'mailverdict.scan.by_gateway_node', 'Gateway node : scan status', 20,
-    'mailverdict.scan.by_gateway_node : (*\\:timeout or *\\:fallback or *\\:error)');
+  // The query picks the messages with an incomplete scan somewhere; the include pattern keeps only the entries that
+  // are incomplete, or the other gateways that stamped those messages would show up with their own statuses.
+  const incompletePerNode = lens({
+    id: 'mailverdict-incomplete-by-gateway-node', title: 'Incomplete scans per gateway node', visualizationType: 'lnsXY',
+    query: 'mailverdict.scan.by_gateway_node : (*\\:timeout or *\\:fallback or *\\:error)',
+    columns: { x: terms('mailverdict.scan.by_gateway_node', 'Gateway node : scan status', 20, 'y', '.*:(timeout|fallback|error)'), y: count() },
+    visualization: xy([{ layerId: LAYER, seriesType: 'bar_horizontal', xAccessor: 'x', accessors: ['y'] }], 'bar_horizontal'),
+  });
   const scorePanels = SCORE_SCALES.map((sc) => lens({
     id: `mailverdict-spam-score-${sc.scale.replace(/[^a-z0-9]+/g, '-').replace(/-$/, '')}`, title: `Spam score: ${sc.title}`, visualizationType: 'lnsXY',
     query: `mailverdict.spam.scale : "${sc.scale}"`,

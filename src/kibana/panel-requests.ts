@@ -94,7 +94,13 @@ function bucketAgg(id: string, c: LensColumn, where: string, options: PanelReque
     case 'terms': {
       if (field === undefined) throw new Error(`${where}: ${id} has no field`);
       fields.add(field);
-      return { terms: { field, size: Number(params['size'] ?? 5), order: { _count: params['orderDirection'] === 'asc' ? 'asc' : 'desc' } } };
+      const agg: Record<string, unknown> = { field, size: Number(params['size'] ?? 5), order: { _count: params['orderDirection'] === 'asc' ? 'asc' : 'desc' } };
+      // Lens sends include/exclude as a regular expression string, or as a list of exact values.
+      for (const kind of ['include', 'exclude'] as const) {
+        const values = (params[kind] as string[] | undefined) ?? [];
+        if (values.length > 0) agg[kind] = params[`${kind}IsRegex`] === true ? values[0] : values;
+      }
+      return { terms: agg };
     }
     case 'filters': {
       const filters: Record<string, unknown> = {};

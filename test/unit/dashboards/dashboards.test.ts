@@ -41,7 +41,7 @@ describe('dashboards/mailverdict.ndjson', () => {
       'Messages by spam verdict', 'Scan status over time (line: timeout + fallback + error)',
       'Spam rate (%) per gateway (spam or blocklisted, of the messages it gave a verdict)',
       'Incomplete scans (%) per gateway (timeout, fallback, error, of the messages it stamped)',
-      'Messages per gateway (each gateway that stamped them)', 'Scan status per gateway node (100 %: each node over the messages it stamped)',
+      'Messages per gateway (each gateway that stamped them)', 'Scan status per gateway node (each node over the messages it stamped, by its own status)',
       'Incomplete scans per gateway node',
       'Spam score: Kaspersky spam rate (0–100)', 'Spam score: Microsoft SCL (−1–9)', 'Spam score: SpamAssassin points', 'Spam score: rspamd points',
       'SPF results', 'DKIM results', 'DMARC results',
