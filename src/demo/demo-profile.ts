@@ -19,11 +19,15 @@ export interface GatewayProfile {
   offsetMinutes: number;
   recipientDomain: string;
   templates: TemplateChoice[];
+  /** Host names of the gateway's nodes: each message gets a `Received: … by <node>` hop right above the
+   * gateway's own headers, where the parser finds the node (observer.hostname). */
+  nodes?: readonly string[];
 }
 
 export const DEMO_GATEWAYS: readonly GatewayProfile[] = [
   {
     id: 'ksmg', share: 0.44, offsetMinutes: 180, recipientDomain: 'corp.example.ru',
+    nodes: ['ksmg-1.corp.example.ru', 'ksmg-2.corp.example.ru'],
     templates: [
       { fixture: 'kaspersky/ksmg-2.0.1-clean', weight: 40, varyVerdict: true },
       { fixture: 'kaspersky/ksmg-2.1.1-sorted-notdetected', weight: 35, varyVerdict: true },
@@ -99,8 +103,22 @@ export const DEMO_GATEWAYS: readonly GatewayProfile[] = [
  * enough that every 15-minute window of it passes the alerter's default minimum of 10 incomplete scans:
  * the window is shorter for small demos.
  */
+/**
+ * Mail that passed more than one filter: this share of the gateway's (non-spike) mail went on through the
+ * receiving server's amavis, which only stamps it, and Exchange, which trusts the gateway (SCL -1). Each gateway
+ * is counted for itself; the stamps must not hide the gateway's own verdict.
+ */
+export const DEMO_MULTI_GATEWAY = {
+  gateway: 'ksmg',
+  share: 0.3,
+  amavisHost: 'mx.corp.example.ru',
+  exchangeHost: 'exchange.corp.example.ru',
+} as const;
+
 export const DEMO_SPIKE = {
   gateway: 'ksmg',
+  /** The node whose scans fail (the other node stays healthy). */
+  node: 'ksmg-2.corp.example.ru',
   /** Window length: one hour per this many messages, 1 to 3 hours. */
   messagesPerHour: 1500,
   maxHours: 3,

@@ -4,10 +4,10 @@
 import { Buffer } from 'node:buffer';
 import type { SpamVerdict } from '../document/enums.js';
 import {
-  BULK_SUBJECTS, CLEAN_SENDER_DOMAINS, CLEAN_SUBJECTS, DEMO_GATEWAYS, DEMO_SPIKE, KASPERSKY_OUTCOMES, LOCAL_PARTS,
+  BULK_SUBJECTS, CLEAN_SENDER_DOMAINS, CLEAN_SUBJECTS, DEMO_GATEWAYS, DEMO_MULTI_GATEWAY, DEMO_SPIKE, KASPERSKY_OUTCOMES, LOCAL_PARTS,
   MONTH_NAMES, RECIPIENTS, SPAM_SENDER_DOMAINS, SPAM_SUBJECTS, type GatewayProfile, type TemplateChoice,
 } from './demo-profile.js';
-import { loadDemoTemplates, type DemoTemplate } from './demo-template.js';
+import { loadDemoTemplates, type DemoTemplate, type TemplateField } from './demo-template.js';
 import { SeededRandom } from './seeded-random.js';
 import { buildVariedMessage } from './vary-message.js';
 
@@ -39,6 +39,10 @@ export interface DemoMessage {
   /** When the topmost gateway handled it. */
   time: Date;
   gateway: string;
+  /** The gateway node that handled it (gateways with configured nodes only). */
+  node?: string;
+  /** Further gateways that stamped it on the way to the mailbox, closest to the mailbox first. */
+  stamps: string[];
   fixture: string;
   /** The anti-spam verdict the generator redrew (Kaspersky fixtures with a completed scan only). */
   verdict?: SpamVerdict;
@@ -50,7 +54,7 @@ export interface DemoQuarantine {
   seed: string;
   start: Date;
   end: Date;
-  spike: { gateway: string; start: Date; end: Date };
+  spike: { gateway: string; node: string; start: Date; end: Date };
   messages: DemoMessage[];
 }
 
@@ -65,6 +69,8 @@ interface Planned {
   gateway: GatewayProfile;
   choice: TemplateChoice;
   spike: boolean;
+  node?: string;
+  multiGateway: boolean;
 }
 
 export function buildDemoQuarantine(templates: ReadonlyMap<string, DemoTemplate>, options: DemoOptions = {}): DemoQuarantine {
@@ -93,7 +99,11 @@ export function buildDemoQuarantine(templates: ReadonlyMap<string, DemoTemplate>
   const gatewayWeights = DEMO_GATEWAYS.map((g) => ({ weight: g.share, value: g }));
   for (let i = 0; i < size - spikeCount; i++) {
     const gateway = rand.weighted(gatewayWeights);
-    planned.push({ time: trafficTime(rand, start, end, gateway.offsetMinutes), gateway, choice: pickTemplate(rand, gateway.templates), spike: false });
+    const time = trafficTime(rand, start, end, gateway.offsetMinutes);
+    const choice = pickTemplate(rand, gateway.templates);
+    const node = gateway.nodes === undefined ? undefined : rand.pick(gateway.nodes);
+    const multiGateway = gateway.id === DEMO_MULTI_GATEWAY.gateway && rand.next() < DEMO_MULTI_GATEWAY.share;
+    planned.push({ time, gateway, choice, spike: false, multiGateway, ...(node === undefined ? {} : { node }) });
   }
   // Spread evenly over the window's 15-minute slots, with the incomplete share exact in each slot, so every
   // slot shows the same picture (random placement would leave some slots under an alert's minimum).
@@ -105,14 +115,14 @@ export function buildDemoQuarantine(templates: ReadonlyMap<string, DemoTemplate>
     const time = new Date(spikeStart.getTime() + slot * slotMs + Math.floor(rand.next() * slotMs));
     const incomplete = (round % 4) < Math.round(DEMO_SPIKE.incompleteShare * 4);
     const choice = pickTemplate(rand, incomplete ? DEMO_SPIKE.templates : spikeGateway.templates);
-    planned.push({ time, gateway: spikeGateway, choice, spike: true });
+    planned.push({ time, gateway: spikeGateway, choice, spike: true, node: DEMO_SPIKE.node, multiGateway: false });
   }
   // Whole seconds (mail dates have no fractions), then arrival order.
   for (const p of planned) p.time = new Date(Math.floor(p.time.getTime() / 1000) * 1000);
   planned.sort((a, b) => a.time.getTime() - b.time.getTime());
 
   const messages = planned.map((p, sequence) => buildOne(p, sequence, templates, rand));
-  return { seed, start, end, spike: { gateway: spikeGateway.id, start: spikeStart, end: spikeEnd }, messages };
+  return { seed, start, end, spike: { gateway: spikeGateway.id, node: DEMO_SPIKE.node, start: spikeStart, end: spikeEnd }, messages };
 }
 
 function buildOne(p: Planned, sequence: number, templates: ReadonlyMap<string, DemoTemplate>, rand: SeededRandom): DemoMessage {
@@ -126,7 +136,7 @@ function buildOne(p: Planned, sequence: number, templates: ReadonlyMap<string, D
     .replace('{n}', String(rand.int(100, 99_999)))
     .replace('{q}', String(rand.int(1, 4)))
     .replace('{month}', MONTH_NAMES[p.time.getUTCMonth()] ?? '');
-  const raw = buildVariedMessage(template, {
+  const raw = buildVariedMessage(routedTemplate(template, p), {
     time: p.time,
     offsetMinutes: p.gateway.offsetMinutes,
     sequence,
@@ -140,11 +150,43 @@ function buildOne(p: Planned, sequence: number, templates: ReadonlyMap<string, D
     internalDate: new Date(p.time.getTime() + rand.int(2, 40) * 1000),
     time: p.time,
     gateway: p.gateway.id,
+    stamps: p.multiGateway ? ['exchange', 'amavis'] : [],
     fixture: p.choice.fixture,
     spike: p.spike,
   };
   if (outcome !== undefined) message.verdict = outcome.verdict;
+  if (p.node !== undefined) message.node = p.node;
   return message;
+}
+
+function field(text: string): TemplateField {
+  const name = text.slice(0, text.indexOf(':'));
+  return { name, lower: name.toLowerCase(), text };
+}
+
+/**
+ * The fixture with the route the plan gives it: the node's `Received: … by <node>` hop directly above the
+ * gateway's own header fields (the first X- field of the block), and for multi-gateway mail the amavis stamp
+ * and Exchange's SCL with their hops on top. Received dates are rewritten later, newest on top.
+ */
+function routedTemplate(template: DemoTemplate, p: Planned): DemoTemplate {
+  const fields = [...template.fields];
+  if (p.node !== undefined) {
+    const at = fields.findIndex((f) => f.lower.startsWith('x-'));
+    const hop = field(`Received: from relay.example.net (relay.example.net [198.51.100.25])\n\tby ${p.node} with ESMTP; Thu, 1 Jan 2026 00:00:00 +0000`);
+    fields.splice(at < 0 ? 0 : at, 0, hop);
+  }
+  if (p.multiGateway) {
+    const { amavisHost, exchangeHost } = DEMO_MULTI_GATEWAY;
+    const from = p.node ?? 'gateway.example.net';
+    fields.unshift(
+      field('X-MS-Exchange-Organization-SCL: -1'),
+      field(`Received: from ${amavisHost} (${amavisHost} [10.20.0.5])\n\tby ${exchangeHost} with ESMTP; Thu, 1 Jan 2026 00:00:00 +0000`),
+      field(`X-Virus-Scanned: amavisd-new at ${amavisHost}`),
+      field(`Received: from ${from} (${from} [10.20.0.4])\n\tby ${amavisHost} with ESMTP; Thu, 1 Jan 2026 00:00:00 +0000`),
+    );
+  }
+  return fields.length === template.fields.length ? template : { ...template, fields };
 }
 
 function pickTemplate(rand: SeededRandom, choices: readonly TemplateChoice[]): TemplateChoice {
