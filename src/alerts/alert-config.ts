@@ -48,7 +48,11 @@ export const alertConfigSchema = z.object({
   intervalMs: z.number().int().min(1000).default(MINUTE_MS),
   /** Field the windows are cut on: when the gateway handled the message. */
   timeField: z.string().default('@timestamp'),
-  /** Fields that identify one gateway; a missing value is left out of the key ("ksmg", "ksmg@mx1"). */
+  /**
+   * Documents with the per-gateway arrays are counted per gateway node ("ksmg@gw2.example.com") from
+   * `mailverdict.gateway_nodes` / `mailverdict.scan.by_gateway_node`. These fields group the documents written
+   * before those arrays (and the Kibana rules): a missing value is left out of the key ("ksmg", "ksmg@mx1").
+   */
   groupBy: z.array(z.string()).min(1).max(4).default(['mailverdict.gateway', 'observer.hostname']),
   rules: z.array(spikeRuleSchema).default([{ name: 'scan-incomplete' }])
     .refine((rules) => new Set(rules.map((r) => r.name)).size === rules.length, 'rule names must be unique'),

@@ -1,4 +1,4 @@
-// The alerter: every interval, evaluate each spike rule per gateway and the silent-collector rule per mailbox,
+// The alerter: every interval, evaluate each spike rule per gateway node and the silent-collector rule per mailbox,
 // record transitions in the alert index (the commit point: only a transition this process created is sent),
 // then log them and send them to the webhooks. State lives in the alert index, so restarts and several
 // alerter processes never notify the same transition twice.

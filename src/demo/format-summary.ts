@@ -46,7 +46,7 @@ export function formatDemoSummary(s: DemoSummary, o: FormatOptions): string {
     lines.push('  Kibana:  not configured here; with Docker, `docker compose up` serves the dashboards on http://localhost:5601');
   }
   const q = (kql: string): string => `curl -s '${o.esUrl.replace(/\/$/, '')}/${o.indexPrefix}-2*/_search?size=3&q=${encodeURIComponent(kql)}'`;
-  lines.push('  KQL:     mailverdict.scan.status : (timeout or fallback)    mailverdict.gateway : ksmg and mailverdict.spam.verdict : spam');
+  lines.push('  KQL:     mailverdict.scan.status : (timeout or fallback)    mailverdict.spam.by_gateway : "ksmg:spam"    mailverdict.gateway_nodes : ksmg@*');
   lines.push(`  search:  ${q('mailverdict.scan.status:fallback')}`);
   lines.push(`  status:  ${o.statusCommand ?? 'npx mailverdict status'}`);
   lines.push('  CLI:     npx mailverdict parse some.eml    npx mailverdict replay ~/Maildir    npx mailverdict --help');
