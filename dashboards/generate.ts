@@ -237,7 +237,7 @@ export function savedObjects(): Json[] {
     'mailverdict.spam.verdict:(spam OR blocklisted)');
   const incompleteTable = search('mailverdict-recent-incomplete-scans', 'Recent incomplete scans', 'messages', INCOMPLETE, [
     'mailverdict.gateway', 'observer.hostname', 'mailverdict.scan.status', 'mailverdict.scan.raw', 'mailverdict.spam.verdict',
-    'email.sender.address', 'email.subject', 'mailverdict.source.mailbox',
+    'email.sender.address', 'email.subject', 'mailverdict.origin.mailbox',
   ]);
   const alertsOverTime = xyByTime('mailverdict-alerts-over-time', 'Alerts fired', { field: 'rule', label: 'Rule', size: 10 }, 'alerts', 'state:fired');
   const alertsTable = search('mailverdict-alert-history', 'Alert history', 'alerts', '', ['state', 'rule', 'gateway', 'count', 'total', 'share', 'baseline', 'message']);
@@ -265,7 +265,7 @@ export function savedObjects(): Json[] {
       { field: 'mailverdict.gateway', title: 'Gateway' },
       { field: 'observer.hostname', title: 'Gateway host' },
       { field: 'observer.product', title: 'Product' },
-      { field: 'mailverdict.source.mailbox', title: 'Mailbox' },
+      { field: 'mailverdict.origin.mailbox', title: 'Mailbox' },
     ]);
   const health = dashboard('mailverdict-pipeline-health', 'mailverdict pipeline health',
     'Documents Elasticsearch rejected (dead letters) and headers the parsers could not understand.',

@@ -46,8 +46,8 @@ export async function queryDemoSummary(client: Client, scope: SummaryScope): Pro
     allow_no_indices: true,
     ignore_unavailable: true,
     query: { bool: { filter: [
-      { term: { 'mailverdict.source.account': scope.account } },
-      { term: { 'mailverdict.source.mailbox': scope.mailbox } },
+      { term: { 'mailverdict.origin.account': scope.account } },
+      { term: { 'mailverdict.origin.mailbox': scope.mailbox } },
     ] } },
     aggs: {
       indices: { terms: { field: '_index', size: 100 } },

@@ -42,7 +42,7 @@ describe('dashboards/mailverdict.ndjson', () => {
       'Top envelope-sender domains among spam', 'Recent incomplete scans', 'Alerts fired', 'Alert history',
     ]);
     expect(dashboardPanels(main)).toHaveLength(16);
-    expect(dashboardControls(main).map((c) => c.fieldName)).toEqual(['mailverdict.gateway', 'observer.hostname', 'observer.product', 'mailverdict.source.mailbox']);
+    expect(dashboardControls(main).map((c) => c.fieldName)).toEqual(['mailverdict.gateway', 'observer.hostname', 'observer.product', 'mailverdict.origin.mailbox']);
   });
 
   it('every field a panel or control uses is mapped, and aggregated fields are aggregatable', () => {

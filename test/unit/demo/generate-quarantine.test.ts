@@ -69,7 +69,7 @@ describe('demo quarantine generator', () => {
     const ids = new Set<string>();
     const mismatches: string[] = [];
     for (const m of q.messages) {
-      const parsed = parseMessage(m.raw, { source: { kind: 'file', path: 'demo' } });
+      const parsed = parseMessage(m.raw, { origin: { kind: 'file', path: 'demo' } });
       ids.add(parsed.id);
       const d = parsed.document;
       const e = expected(m.fixture);
@@ -85,7 +85,7 @@ describe('demo quarantine generator', () => {
   it('covers every profiled gateway and a mix of verdicts on KSMG, KLMS and IMail', () => {
     const byGateway = new Map<string, Set<string>>();
     for (const m of q.messages) {
-      const d = parseMessage(m.raw, { source: { kind: 'file', path: 'demo' } }).document;
+      const d = parseMessage(m.raw, { origin: { kind: 'file', path: 'demo' } }).document;
       const set = byGateway.get(m.gateway) ?? new Set<string>();
       set.add(d.mailverdict.spam.verdict);
       byGateway.set(m.gateway, set);
