@@ -28,7 +28,7 @@ const NO_PARTS: readonly { path: string; raw: Uint8Array }[] = [];
 async function benchCorpus(kind: CorpusKind) {
   const corpus = buildCorpus(CORPUS_SIZE, kind);
   const blocks = corpus.blocks;
-  const context = { source: { kind: 'file' as const, path: 'bench.eml' }, now: new Date('2026-06-01T00:00:00Z') };
+  const context = { origin: { kind: 'file' as const, path: 'bench.eml' }, now: new Date('2026-06-01T00:00:00Z') };
 
   const rounds = {
     bare: [] as number[],

@@ -245,7 +245,7 @@ async function fetchCeiling(config: Config, mailbox: string, expected: number) {
 
 function prebuildDocuments(messages: readonly BenchMessage[], account: string, mailbox: string, uidvalidity: number): ParsedMessage[] {
   return messages.map((m, i) => parseMessage(m.raw, {
-    source: { kind: 'imap', account, mailbox, uidvalidity, uid: i + 1 },
+    origin: { kind: 'imap', account, mailbox, uidvalidity, uid: i + 1 },
     internalDate: m.internalDate,
   }));
 }
@@ -406,7 +406,7 @@ async function scrapeHeap(port: number): Promise<Record<string, number>> {
 
 async function measureLatency(config: Config, es: Client, mailbox: string, messages: readonly BenchMessage[], spacingMs: number) {
   const account = accountOf(config);
-  const ids = messages.map((m) => parseMessage(m.raw, { source: { kind: 'file', path: 'latency.eml' } }).id);
+  const ids = messages.map((m) => parseMessage(m.raw, { origin: { kind: 'file', path: 'latency.eml' } }).id);
   const appendedAt = new Map<string, number>();
   const searchableAt = new Map<string, number>();
   const client = new ImapFlow(imapOptions(account));

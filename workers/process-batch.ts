@@ -1,8 +1,8 @@
 // The BullMQ job handler: batch → parse each message → bulk index → report the batch's UID interval to
 // the watermark. A TransientIndexError (Elasticsearch away) fails the job so BullMQ retries it; the
 // watermark then does not move, and a retried batch is harmless (create + deterministic _id).
-import type { ParsedMessage, SourceInfo } from '../src/document/types.js';
-import { parseFetched } from '../src/parse/parse-message.js';
+import type { ParsedMessage, OriginInfo } from '../src/document/types.js';
+import { parseFetched, type ParseContext } from '../src/parse/parse-message.js';
 import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
 import { Watermark } from '../src/mailbox-state/watermark.js';
 import { batchInterval, type MessageBatchJob } from '../src/queue/message-batch.js';
@@ -15,6 +15,8 @@ export interface ProcessBatchDeps {
   redis: Redis;
   keyPrefix: string;
   events?: PipelineEvents | undefined;
+  /** Config `internalDomains`, for email.direction. */
+  internalDomains?: readonly string[] | undefined;
 }
 
 export interface PipelineEvents {
@@ -44,14 +46,18 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
   for (const [i, m] of job.messages.entries()) {
     const headerBytes = Buffer.from(m.headers, 'base64');
     const file = job.files?.[i];
-    const source: SourceInfo = file !== undefined
+    const origin: OriginInfo = file !== undefined
       ? { kind: 'file', path: file }
       : { kind: 'imap', account: job.account, mailbox: job.mailbox, uidvalidity: job.uidvalidity, uid: m.uid };
     try {
       const parts = m.parts.map((p) => ({ path: p.path, raw: Buffer.from(p.headers, 'base64') }));
       const internalDate = m.internalDate === undefined ? undefined : new Date(m.internalDate);
       const validDate = internalDate !== undefined && !Number.isNaN(internalDate.getTime()) ? internalDate : undefined;
-      const message = parseFetched(headerBytes, parts, validDate === undefined ? { source } : { source, internalDate: validDate });
+      const context: ParseContext = { origin };
+      if (validDate !== undefined) context.internalDate = validDate;
+      if (job.gateway !== undefined && typeof job.gateway.id === 'string') context.gateway = job.gateway;
+      if (deps.internalDomains !== undefined) context.internalDomains = deps.internalDomains;
+      const message = parseFetched(headerBytes, parts, context);
       parsed.push(message);
       internalDates.push(validDate);
       rawHeaders.set(message.id, headerBytes);
@@ -59,7 +65,7 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
         if (g.warnings.length > 0) warnings.set(g.id, (warnings.get(g.id) ?? 0) + g.warnings.length);
       }
     } catch (error) {
-      failures.push({ headerBytes, source, error });
+      failures.push({ headerBytes, source: origin, error });
     }
   }
   deps.events?.parsed?.(parsed.length, warnings);

@@ -151,7 +151,7 @@ async function acquireDemoLock(config: Config, account: string, mailbox: string)
  */
 async function removePreviousDemo(client: Client, prefix: string, account: string, mailbox: string): Promise<void> {
   const index = `${prefix}-2*`;
-  const query = { bool: { filter: [{ term: { 'mailverdict.source.account': account } }, { term: { 'mailverdict.source.mailbox': mailbox } }] } };
+  const query = { bool: { filter: [{ term: { 'mailverdict.origin.account': account } }, { term: { 'mailverdict.origin.mailbox': mailbox } }] } };
   await client.indices.refresh({ index, allow_no_indices: true, ignore_unavailable: true });
   for (let page = 0; page < 10_000; page++) {
     const found = await client.search({ index, size: 1000, _source: false, allow_no_indices: true, ignore_unavailable: true, query });

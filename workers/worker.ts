@@ -18,6 +18,8 @@ export interface WorkerConfig {
   elasticsearch: SinkConfig;
   queue: { name: string };
   worker: { concurrency: number };
+  /** The organisation's own domains, for email.direction (config `internalDomains`). */
+  internalDomains?: readonly string[];
 }
 
 export interface WorkerDeps {
@@ -50,6 +52,7 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
     messageQueueName(config),
     (job: Job<MessageBatchJob>) => processBatch(job.data, {
       sink, redis, keyPrefix: prefix, events: deps.events,
+      internalDomains: config.internalDomains,
     }),
     {
       connection,

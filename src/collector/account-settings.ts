@@ -3,9 +3,17 @@
 
 export type AfterCommitAction = 'none' | 'seen' | 'move' | 'delete';
 
+/** The gateway whose quarantine a mailbox is (config `gateway:`); travels with each job to the parser. */
+export interface GatewaySettings {
+  id: string;
+  hostname?: string | undefined;
+}
+
 export interface MailboxSettings {
   path: string;
   startDate?: string | Date | undefined;
+  /** Overrides the account's gateway. */
+  gateway?: GatewaySettings | undefined;
 }
 
 export interface AccountSettings {
@@ -25,6 +33,7 @@ export interface AccountSettings {
   useIdle?: boolean | undefined;
   startDate?: string | Date | undefined;
   afterCommit?: { action: AfterCommitAction; moveTo?: string | undefined } | undefined;
+  gateway?: GatewaySettings | undefined;
   mailboxes: readonly (MailboxSettings | string)[];
 }
 

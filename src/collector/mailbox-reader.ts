@@ -197,6 +197,8 @@ export class MailboxReader {
       messages,
       enqueuedAt: new Date().toISOString(),
     };
+    const gateway = this.options.mailbox.gateway ?? this.options.account.gateway;
+    if (gateway !== undefined) job.gateway = gateway.hostname === undefined ? { id: gateway.id } : { id: gateway.id, hostname: gateway.hostname };
     await this.deps.enqueue(job);
     this.cursor = last.uid;
     this.deps.events?.enqueued?.(this.ref.account, this.ref.mailbox, messages.length);

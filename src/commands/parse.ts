@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, readMessagesFromPath, type FileReadError } from '../files/read-messages.js';
 import { parseMessage } from '../parse/parse-message.js';
 import { UsageError, type Command } from './command.js';
+import { GATEWAY_OPTION_HELP, gatewayOption } from './gateway-option.js';
 
-const usage = `Usage: mailverdict parse [options] <path...>
+const usage = () => `Usage: mailverdict parse [options] <path...>
 
 Parses every message and prints the document that would be indexed as one JSON object per line,
 "_id" first, in input order. A path is an .eml file, an mbox, a directory of .eml files, a Maildir,
@@ -13,6 +14,7 @@ or - for stdin. Nothing is sent anywhere.
 Options:
   --pretty                   indent the JSON
   --max-message-bytes <n>    skip (and report) messages larger than this (default ${DEFAULT_MAX_MESSAGE_BYTES}, 64 MiB)
+${GATEWAY_OPTION_HELP}
   -h, --help                 show this help
 
 Exit status: 0 when every input was read (documents with parse warnings included),
@@ -21,17 +23,18 @@ Exit status: 0 when every input was read (documents with parse warnings included
 export const parseCommand: Command = {
   name: 'parse',
   summary: 'parse messages from files or stdin and print the documents as JSON lines',
-  usage,
+  usage: usage(),
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { pretty: { type: 'boolean', default: false }, 'max-message-bytes': { type: 'string' } },
+      options: { pretty: { type: 'boolean', default: false }, 'max-message-bytes': { type: 'string' }, gateway: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length === 0) throw new UsageError('no input: give one or more paths, or - for stdin');
     const maxMessageBytes = positiveInteger(values['max-message-bytes'], '--max-message-bytes') ?? DEFAULT_MAX_MESSAGE_BYTES;
     const indent = values.pretty ? 2 : undefined;
+    const gateway = gatewayOption(values.gateway);
     let failures = 0;
     for (const path of positionals) {
       const options = path === STDIN_ARG ? { maxMessageBytes, stdin: io.stdin() } : { maxMessageBytes };
@@ -41,7 +44,8 @@ export const parseCommand: Command = {
           await io.stderr.write(`mailverdict parse: ${describeError(record)}\n`);
           continue;
         }
-        const parsed = parseMessage(record.raw, { source: { kind: 'file', path: record.path } });
+        const origin = { kind: 'file' as const, path: record.path };
+        const parsed = parseMessage(record.raw, gateway === undefined ? { origin } : { origin, gateway });
         await io.stdout.write(`${JSON.stringify({ _id: parsed.id, ...parsed.document }, null, indent)}\n`);
       }
     }

@@ -17,6 +17,7 @@ import { ReplayStopped, sleepUnlessStopped, stoppedExitCode } from '../replay/re
 import { BulkSink } from '../sink/bulk-sink.js';
 import { createElasticsearchClient } from '../sink/create-client.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
+import { GATEWAY_OPTION_HELP, gatewayOption } from './gateway-option.js';
 
 const usage = `Usage: mailverdict replay [options] <path...>
 
@@ -31,6 +32,7 @@ Options:
   --no-wait                  queue mode: return once everything is enqueued, without waiting for the workers
   --progress <mode>          bar, lines or none (default: bar on a terminal, lines otherwise)
   --max-message-bytes <n>    skip (and report) messages larger than this (default ${DEFAULT_MAX_MESSAGE_BYTES})
+${GATEWAY_OPTION_HELP}
   -h, --help                 show this help
 
 The first SIGINT (Ctrl-C) or SIGTERM stops the replay promptly: reading ends after the batch in hand, and
@@ -68,6 +70,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
       'no-wait': { type: 'boolean', default: false },
       progress: { type: 'string' },
       'max-message-bytes': { type: 'string' },
+      gateway: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -79,6 +82,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
   const maxBytes = values['max-message-bytes'] === undefined ? DEFAULT_MAX_MESSAGE_BYTES : Number(values['max-message-bytes']);
   if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new UsageError(`--max-message-bytes must be a positive integer, got '${values['max-message-bytes']}'`);
 
+  const gateway = gatewayOption(values.gateway);
   const config = deps.config ?? loadConfig(values.config === undefined ? { env: io.env } : { file: values.config, env: io.env });
   const progress = mode === 'none' ? undefined : new Progress({ sink: io.stderr, tty: mode === 'bar', label: 'replay', total: await totalBytes(positionals) });
   const onError = async (e: FileReadError): Promise<void> => {
@@ -95,7 +99,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
   if (values.direct) {
     const client = createElasticsearchClient(config.elasticsearch);
     try {
-      const target = new DirectTarget(new BulkSink(client, config.elasticsearch));
+      const target = new DirectTarget(new BulkSink(client, config.elasticsearch), { gateway, internalDomains: config.internalDomains });
       const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });
       await progress?.finish();
       await io.stdout.write(`replayed ${read.messages} messages: ${target.created} indexed, ${target.duplicates} already indexed, `
@@ -111,7 +115,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
   const queue = openMessageQueue(config, connection);
   queue.on('error', () => undefined);
   try {
-    const target = new QueueTarget(queue, { maxWaitingJobs: config.queue.maxWaitingJobs, ...signal });
+    const target = new QueueTarget(queue, { maxWaitingJobs: config.queue.maxWaitingJobs, ...signal, ...(gateway === undefined ? {} : { gateway }) });
     const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });
     await progress?.finish();
     await io.stdout.write(`enqueued ${read.messages} messages in ${target.jobIds.length} jobs on queue ${messageQueueName(config)}`

@@ -4,6 +4,7 @@
 // Every message is an "expected …" phrase; format-issues.ts prefixes the key path and the value seen.
 import { z } from 'zod';
 import { alertConfigSchema } from '../alerts/alert-config.js';
+import { GATEWAY_IDS } from '../parsers/gateway-ids.js';
 
 const MIB = 1024 * 1024;
 
@@ -188,6 +189,27 @@ const workerSchema = z
   }, message('expected a mapping'))
   .strict();
 
+/** Gateway ids the parsers report (ksmg, klms, imail, …): `gateway:` must name one of them. */
+const gatewayIdSchema = z.string(message('expected a gateway id')).refine((id) => GATEWAY_IDS.includes(id), {
+  message: `expected one of the gateway ids ${GATEWAY_IDS.map((id) => `"${id}"`).join(', ')}`,
+});
+
+/**
+ * Whose quarantine a mailbox is: a gateway id (`gateway: ksmg`), or `{ id, hostname }` when the gateway's host
+ * should be recorded for messages whose headers and Received: trace do not name it.
+ */
+const gatewaySchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { id: v } : v),
+  z
+    .object({
+      /** Gateway id; the document's top level describes this gateway when its headers are in the message. */
+      id: gatewayIdSchema,
+      /** The gateway's host name (observer.hostname) when neither its headers nor the Received: trace name it. */
+      hostname: text('expected a host name').regex(/^[A-Za-z0-9_.-]{1,253}$/, 'expected a host name').optional(),
+    }, message('expected a gateway id or a mapping with "id"'))
+    .strict(),
+);
+
 const mailboxSchema = z
   .preprocess(
     // A plain string is the mailbox path: `mailboxes: [INBOX, Quarantine]`.
@@ -198,6 +220,8 @@ const mailboxSchema = z
         path: text('expected a mailbox path'),
         /** Backfill only messages received on or after this date; overrides the account's `startDate`. */
         startDate: date().optional(),
+        /** The gateway whose quarantine this mailbox is; overrides the account's `gateway`. */
+        gateway: gatewaySchema.optional(),
       }, message('expected a mailbox path or a mapping with "path"'))
       .strict(),
   )
@@ -250,7 +274,13 @@ const accountSchema = z
     startDate: date().optional(),
     /** Post-commit mailbox action. @default { action: "none" } */
     afterCommit: afterCommitSchema.default({}),
-    /** Mailboxes to read: paths or `{ path, startDate }`. */
+    /**
+     * The gateway whose quarantine the account's mailboxes are (`ksmg`, or `{ id: ksmg, hostname: gw1.example.com }`):
+     * the top level of each document describes that gateway when its headers are present (README "Which gateway
+     * is the top level"). A mailbox's own `gateway` overrides it.
+     */
+    gateway: gatewaySchema.optional(),
+    /** Mailboxes to read: paths or `{ path, startDate, gateway }`. */
     mailboxes: list(mailboxSchema, 'expected a list of one or more mailboxes').describe(ENV_LIST),
   }, message('expected a mapping'))
   .strict()
@@ -288,7 +318,12 @@ const accountSchema = z
     // Resolved here so the collector needs only the mailbox: its own date, else the account's.
     mailboxes: account.mailboxes.map((mailbox) => {
       const startDate = mailbox.startDate ?? account.startDate;
-      return startDate === undefined ? { path: mailbox.path } : { path: mailbox.path, startDate };
+      const gateway = mailbox.gateway ?? account.gateway;
+      return {
+        path: mailbox.path,
+        ...(startDate === undefined ? {} : { startDate }),
+        ...(gateway === undefined ? {} : { gateway }),
+      };
     }),
   }));
 
@@ -341,6 +376,14 @@ export const configSchema = z
     queue: queueSchema.default({}),
     /** Worker processes. */
     worker: workerSchema.default({}),
+    /**
+     * The organisation's own mail domains (subdomains included), for `email.direction`: inbound, outbound or
+     * internal. Without them every document says `unknown`.
+     */
+    internalDomains: z
+      .array(text('expected a domain name').regex(/^[A-Za-z0-9_.-]{1,253}$/, 'expected a domain name'), message('expected a list of domain names'))
+      .default([])
+      .describe(ENV_LIST),
     /**
      * IMAP accounts to collect from. Only the roles that read IMAP (`collect`, `run`, `demo`, and the IMAP
      * lines of `config check`) need one; `work`, `alert`, `setup`, `status` and `replay` run without.

@@ -34,6 +34,23 @@ export interface AvResult {
   action?: string;
 }
 
+/** Top-level spam result: the top gateway's, plus `<id>:<verdict>` per gateway that gave a verdict. */
+export interface TopSpamResult extends SpamResult {
+  by_gateway: string[];
+}
+
+/** Top-level scan result: the top gateway's, plus `<id>:<status>` and `<id>@<host>:<status>` per gateway. */
+export interface TopScanResult extends ScanResult {
+  by_gateway: string[];
+  by_gateway_node: string[];
+}
+
+/** Top-level anti-virus: the top gateway's own result (when it gave one) and every gateway's status. */
+export interface TopAvResult extends Omit<AvResult, 'status'> {
+  status?: AvStatus;
+  by_gateway?: string[];
+}
+
 export interface ThreatResult {
   status: ThreatStatus;
   raw?: string;
@@ -71,7 +88,9 @@ export interface GatewayResult {
   vendor: string;
   product: string;
   version?: string;
+  /** The machine the gateway ran on: its own header, else the Received: trace, else configuration (gateway-node.ts). */
   hostname?: string;
+  ip?: string;
   /** Index of this gateway's topmost header in the block; smaller = closer to the mailbox. */
   position: number;
   spam?: SpamResult;
@@ -91,13 +110,20 @@ export interface GatewayResult {
   warnings: string[];
 }
 
-export interface SourceInfo {
+/** Where the message was read from (was `mailverdict.source`, renamed: ECS `source.*` is the network peer). */
+export interface OriginInfo {
   kind: 'imap' | 'file';
   account?: string;
   mailbox?: string;
   uidvalidity?: number;
   uid?: number;
   path?: string;
+}
+
+export type EmailDirection = 'inbound' | 'outbound' | 'internal' | 'unknown';
+
+export interface EmailAttachment {
+  file: { name?: string; mime_type?: string; size?: number };
 }
 
 /** The document indexed into Elasticsearch. */
@@ -110,21 +136,35 @@ export interface MailverdictDocument {
     dataset: 'mailverdict.message';
     created: string;
     ingested?: string;
+    /** What the top-level gateway did (its action type), when it says. */
+    action?: string;
+    /** success: the scan completed; failure: it did not (timeout, fallback, error); else unknown. */
+    outcome: 'success' | 'failure' | 'unknown';
   };
-  observer?: { vendor?: string; product?: string; version?: string; hostname?: string };
+  ecs: { version: string };
+  observer?: { vendor?: string; product?: string; version?: string; hostname?: string; ip?: string };
+  /** The client the top-level gateway's MTA accepted the message from (its inbound Received: hop). */
+  source?: { ip?: string; domain?: string };
   email: {
     message_id?: string;
     subject?: string;
     from?: { address: string[] };
     to?: { address: string[] };
+    cc?: { address: string[] };
     sender?: { address: string };
+    direction: EmailDirection;
+    attachments?: EmailAttachment[];
   };
+  rule?: { id?: string[]; name?: string[] };
   mailverdict: {
     gateway?: string;
-    spam: SpamResult;
-    scan: ScanResult;
+    /** Every gateway that stamped the message, and per gateway its node (`id@hostname`, or `id`). */
+    gateway_ids: string[];
+    gateway_nodes: string[];
+    spam: TopSpamResult;
+    scan: TopScanResult;
     auth: AuthResults;
-    av?: AvResult;
+    av?: TopAvResult;
     phishing?: ThreatResult;
     links?: ThreatResult;
     sandbox?: ThreatResult;
@@ -135,7 +175,7 @@ export interface MailverdictDocument {
     /** Domain of the envelope sender (email.sender.address), lowercased: the "top sender domains" panel. */
     sender_domain?: string;
     gateways: GatewayResult[];
-    source: SourceInfo;
+    origin: OriginInfo;
     headers: Record<string, string[]>;
     parse: { warnings: string[]; parser_version: string };
   };

@@ -255,7 +255,9 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink, la
       }
       const colon = findNameColon(text, i, end);
       if (colon < 0) {
-        malformed++;
+        const bare = bareName(text, i, end);
+        if (bare === undefined) malformed++;
+        else fields.push({ key: bare.replace(/[ \t]/g, '').toLowerCase(), originalKey: bare, value: '', index: fields.length });
       } else {
         if (colon - i > 1 && isWsp(text.charCodeAt(colon - 1))) {
           name = text.slice(i, colon).trimEnd(); // obsolete `Name :`: rare, not cached
@@ -276,6 +278,21 @@ function splitText(text: string, limits: HeaderLimits, warnings: WarningSink, la
   if (name !== undefined) pushField(fields, text, key, name, start, firstEnd, contStart, lastEnd, lazy, maxLine, warnings);
   if (malformed > 0) warnings.add(`header_without_colon:${malformed}`);
   return fields;
+}
+
+/**
+ * An extension field written as a bare name, no colon and no value — IMail documents its SPF result so
+ * (`X-IMail-SPAM-SPF-Fail`, `X-IMail-SPAM-SPF- Pass`: blanks only after a hyphen). Such a line becomes a field
+ * with an empty value, its key without the blanks; any other line without a colon stays malformed.
+ */
+const BARE_NAME = /^X-[A-Za-z0-9_]+(?:-[ \t]*[A-Za-z0-9_]+)*-?$/i;
+
+function bareName(text: string, start: number, end: number): string | undefined {
+  if (end - start > MAX_NAME_CHARS) return undefined;
+  const c = text.charCodeAt(start);
+  if (c !== 88 && c !== 120) return undefined; // X / x
+  const line = text.slice(start, end).trimEnd();
+  return BARE_NAME.test(line) ? line : undefined;
 }
 
 function isWsp(c: number): boolean {

@@ -5,10 +5,29 @@ import { documentId } from '../document/document-id.js';
 import { extractAddresses } from '../document/extract-addresses.js';
 import { messageTimestamp } from '../document/message-timestamp.js';
 import { PARSER_VERSION } from '../document/parser-version.js';
-import type { AuthResults, GatewayResult, MailverdictDocument, ParsedMessage, SourceInfo } from '../document/types.js';
+import { INCOMPLETE_SCAN_STATUSES } from '../document/enums.js';
+import { attachments, ccAddresses, emailDirection } from '../document/email-ecs.js';
+import { nodeFromReceived, type ReceivedNode } from '../document/gateway-node.js';
+import { perGatewayFields } from '../document/per-gateway-fields.js';
+import { pickTopGateway } from '../document/top-gateway.js';
+import type { AuthResults, GatewayResult, MailverdictDocument, OriginInfo, ParsedMessage } from '../document/types.js';
+
+/** The ECS version the document's ECS fields follow. */
+export const ECS_VERSION = '8.17.0';
+
+/** The gateway whose quarantine the mailbox is (config `gateway:` per account/mailbox, `--gateway`). */
+export interface ConfiguredGateway {
+  /** Parser gateway id (ksmg, klms, imail, …): the top level describes it when its headers are present. */
+  id: string;
+  /** Its host, for when neither its headers nor the Received: trace name it. */
+  hostname?: string;
+}
 
 export interface ParseContext {
-  source: SourceInfo;
+  origin: OriginInfo;
+  gateway?: ConfiguredGateway;
+  /** The organisation's own domains (config `internalDomains`), for email.direction. */
+  internalDomains?: readonly string[];
   /** IMAP INTERNALDATE, the last fallback for `@timestamp` before `now`. */
   internalDate?: Date;
   /** When the message was read (`event.created`); defaults to the current time. */
@@ -19,10 +38,12 @@ export interface ParseContext {
 const MAX_WARNINGS = 100;
 const MAX_WARNING_CHARS = 200;
 const AUTH_METHODS = ['spf', 'dkim', 'dmarc'] as const;
+/** Bound on rule.id / rule.name entries: SpamAssassin may list hundreds of tests. */
+const MAX_RULES = 100;
 
 /**
- * Header block → the normalized document. The gateway closest to the mailbox (smallest position)
- * drives the top-level fields; every gateway is kept in `mailverdict.gateways`.
+ * Header block → the normalized document. The top level describes one gateway (top-gateway.ts); every
+ * gateway is kept in `mailverdict.gateways` and counted in the per-gateway arrays.
  */
 export function buildDocument(block: HeaderBlock, headerBytes: Uint8Array, context: ParseContext): ParsedMessage {
   return assembleDocument(block, headerBytes, context, runParsers(block));
@@ -37,25 +58,37 @@ export function assembleDocument(
 ): ParsedMessage {
   const now = context.now ?? new Date();
   const gateways = [...out.gateways].sort((a, b) => a.position - b.position);
-  const top: GatewayResult | undefined = gateways[0];
   const time = messageTimestamp(block, context.internalDate, now);
-
   const warnings: string[] = [...block.warnings, ...time.warnings, ...out.warnings];
-  for (const g of gateways) warnings.push(...g.warnings);
-  if (top === undefined) warnings.push('no_gateway_headers');
+  const nodeWarnings: string[] = [];
+  const nodes = resolveNodes(block, gateways, context.gateway, nodeWarnings);
+  const top = pickTopGateway(gateways, context.gateway?.id);
 
+  for (const g of gateways) warnings.push(...g.warnings);
+  warnings.push(...nodeWarnings);
+  if (top === undefined) warnings.push('no_gateway_headers');
+  if (context.gateway !== undefined && top !== undefined && !gateways.some((g) => g.id === context.gateway?.id)) {
+    warnings.push(`configured_gateway_absent:${context.gateway.id}`);
+  }
+
+  const per = perGatewayFields(gateways);
   const mv: MailverdictDocument['mailverdict'] = {
-    spam: top?.spam ?? { verdict: 'unknown' },
-    scan: top?.scan ?? { status: 'unknown' },
+    gateway_ids: per.gateway_ids,
+    gateway_nodes: per.gateway_nodes,
+    spam: { ...(top?.spam ?? { verdict: 'unknown' }), by_gateway: per.spam_by_gateway },
+    scan: { ...(top?.scan ?? { status: 'unknown' }), by_gateway: per.scan_by_gateway, by_gateway_node: per.scan_by_gateway_node },
     auth: pickAuth(top, out.auth ?? []),
     gateways,
-    source: context.source,
+    origin: context.origin,
     headers: unionHeaders(gateways),
     parse: { warnings: boundWarnings(warnings), parser_version: PARSER_VERSION },
   };
+  if (top?.av !== undefined || per.av_by_gateway.length > 0) {
+    mv.av = { ...(top?.av ?? {}) };
+    if (per.av_by_gateway.length > 0) mv.av.by_gateway = per.av_by_gateway;
+  }
   if (top !== undefined) {
     mv.gateway = top.id;
-    if (top.av !== undefined) mv.av = top.av;
     if (top.phishing !== undefined) mv.phishing = top.phishing;
     if (top.links !== undefined) mv.links = top.links;
     if (top.sandbox !== undefined) mv.sandbox = top.sandbox;
@@ -65,16 +98,20 @@ export function assembleDocument(
     if (top.scl !== undefined) mv.scl = top.scl;
   }
 
+  const event: MailverdictDocument['event'] = {
+    kind: 'event',
+    category: ['email'],
+    type: ['info'],
+    dataset: 'mailverdict.message',
+    created: now.toISOString(),
+    outcome: outcomeOf(top),
+  };
+  if (top?.action !== undefined && top.action.type !== 'unknown') event.action = top.action.type;
   const document: MailverdictDocument = {
     '@timestamp': time.timestamp,
-    event: {
-      kind: 'event',
-      category: ['email'],
-      type: ['info'],
-      dataset: 'mailverdict.message',
-      created: now.toISOString(),
-    },
-    email: emailFields(block, top),
+    event,
+    ecs: { version: ECS_VERSION },
+    email: emailFields(block, top, gateways, context.internalDomains ?? []),
     mailverdict: mv,
   };
   const domain = senderDomain(document.email.sender?.address);
@@ -83,9 +120,57 @@ export function assembleDocument(
     const observer: NonNullable<MailverdictDocument['observer']> = { vendor: top.vendor, product: top.product };
     if (top.version !== undefined) observer.version = top.version;
     if (top.hostname !== undefined) observer.hostname = top.hostname;
+    if (top.ip !== undefined) observer.ip = top.ip;
     document.observer = observer;
+    const client = nodes.get(top)?.client;
+    if (client !== undefined) document.source = { ...client };
+    const rule = ruleFields(top);
+    if (rule !== undefined) document.rule = rule;
   }
   return { id: documentId(headerBytes), document };
+}
+
+/**
+ * Fills each gateway's node: its own header (set by the parser) first, else the Received: trace, else the
+ * configured hostname of the configured gateway. A gateway whose node stays unknown gets no hostname and a
+ * warning — never a guessed one.
+ */
+function resolveNodes(
+  block: HeaderBlock,
+  gateways: readonly GatewayResult[],
+  configured: ConfiguredGateway | undefined,
+  warnings: string[],
+): Map<GatewayResult, ReceivedNode> {
+  const nodes = new Map<GatewayResult, ReceivedNode>();
+  for (const g of gateways) {
+    const node = nodeFromReceived(block, g.position);
+    nodes.set(g, node);
+    // Host names compare case-insensitively; one spelling keeps `gateway_nodes` one value per node.
+    if (g.hostname !== undefined) g.hostname = g.hostname.toLowerCase();
+    else {
+      if (node.hostname !== undefined) g.hostname = node.hostname;
+      else if (configured?.hostname !== undefined && configured.id === g.id) g.hostname = configured.hostname.toLowerCase();
+    }
+    if (g.hostname === undefined) warnings.push(`hostname_unknown:${g.id}`);
+    else if (g.ip === undefined && node.ip !== undefined && node.hostname === g.hostname) g.ip = node.ip;
+  }
+  return nodes;
+}
+
+/** success: the top gateway's scan completed (or had nothing to scan); failure: it did not finish. */
+function outcomeOf(top: GatewayResult | undefined): MailverdictDocument['event']['outcome'] {
+  const status = top?.scan?.status;
+  if (status === 'complete' || status === 'not_applicable') return 'success';
+  if (status !== undefined && (INCOMPLETE_SCAN_STATUSES as readonly string[]).includes(status)) return 'failure';
+  return 'unknown';
+}
+
+/** Processing rules the gateway names (Kaspersky Rule-ID, …) and the spam rules that fired. */
+function ruleFields(top: GatewayResult): MailverdictDocument['rule'] {
+  const rule: NonNullable<MailverdictDocument['rule']> = {};
+  if (top.rule_ids !== undefined && top.rule_ids.length > 0) rule.id = top.rule_ids.slice(0, MAX_RULES);
+  if (top.spam?.rules !== undefined && top.spam.rules.length > 0) rule.name = top.spam.rules.slice(0, MAX_RULES);
+  return rule.id === undefined && rule.name === undefined ? undefined : rule;
 }
 
 /** Per method: the top gateway's own result, else the topmost Authentication-Results-style finding. */
@@ -137,8 +222,13 @@ function boundWarnings(list: readonly string[]): string[] {
   return out;
 }
 
-function emailFields(block: HeaderBlock, top: GatewayResult | undefined): MailverdictDocument['email'] {
-  const email: MailverdictDocument['email'] = {};
+function emailFields(
+  block: HeaderBlock,
+  top: GatewayResult | undefined,
+  gateways: readonly GatewayResult[],
+  internalDomains: readonly string[],
+): MailverdictDocument['email'] {
+  const email: MailverdictDocument['email'] = { direction: 'unknown' };
   const messageId = block.byName.get('message-id')?.[0]?.value;
   if (messageId !== undefined) {
     const id = stripAngles(messageId);
@@ -157,7 +247,15 @@ function emailFields(block: HeaderBlock, top: GatewayResult | undefined): Mailve
     for (const f of toFields) extractAddresses(f.value, address);
     if (address.length > 0) email.to = { address };
   }
-  if (top?.envelope_from !== undefined && top.envelope_from.length > 0) email.sender = { address: top.envelope_from };
+  const cc = ccAddresses(block);
+  if (cc.length > 0) email.cc = { address: cc };
+  // The top gateway's envelope sender, else the closest other gateway's.
+  const envelope = [top, ...gateways].find((g) => g?.envelope_from !== undefined && g.envelope_from.length > 0)?.envelope_from;
+  if (envelope !== undefined) email.sender = { address: envelope };
+  const files = attachments(block);
+  if (files.length > 0) email.attachments = files;
+  const sender = email.sender?.address ?? email.from?.address[0];
+  email.direction = emailDirection(sender, [...(email.to?.address ?? []), ...cc], internalDomains);
   return email;
 }
 

@@ -170,8 +170,7 @@ export const exchangeOnlineParser: VendorParser = {
         if (reportScl === undefined) warnings.push(`eop:bad_scl:${clip(sclRaw)}`);
       }
       safetyTip(report.fields.get('SFTY'), gateway);
-      const helo = report.fields.get('H');
-      if (helo !== undefined && helo !== '' && helo.length <= 253) gateway.hostname = helo;
+      // `H:` is the HELO of the server that connected to EOP (the client), not an EOP node: never the hostname.
       const spf = report.fields.get('SPF');
       if (spf !== undefined && spf !== '') {
         // Old layout `SPF:None`.

@@ -1,8 +1,10 @@
 // Detection-only families (docs/gateways.md §5.14): their headers are encrypted, opaque or undocumented, so the
 // document records that the product handled the message (gateway, raw headers) and no verdict.
 //   Symantec Email Security.cloud: X-Brightmail-Tracker: H4sIAAAAAAAAA+NgFmpg…   X-Msg-Ref: server-5.tower-21.messagelabs.com!…
+//     X-VirusChecked: Checked (the MessageLabs stamp: scanned, no verdict). X-Msg-Ref names the scanning node.
 //   Cloudmark: X-Authority-Analysis: v=2.4 cv=… / X-CMAE-*     bogofilter: X-Bogosity: Ham, tests=bogofilter, spamicity=0.000000, version=1.2.4
 import type { GatewayResult } from '../document/types.js';
+import { hostName } from '../headers/parse-received.js';
 import type { HeaderBlock } from '../headers/types.js';
 import { clip, collectFamily, first, MAX_RAW } from './kit/collect-headers.js';
 import { keyValueMap, scanKeyValues } from './kit/key-values.js';
@@ -18,7 +20,7 @@ interface Family {
 }
 
 const FAMILIES: readonly Family[] = [
-  { id: 'symantec', vendor: 'Broadcom', product: 'Symantec Email Security.cloud', names: new Set(['x-msg-ref']), prefixes: ['x-brightmail-'] },
+  { id: 'symantec', vendor: 'Broadcom', product: 'Symantec Email Security.cloud', names: new Set(['x-msg-ref', 'x-viruschecked']), prefixes: ['x-brightmail-'] },
   { id: 'cloudmark', vendor: 'Cloudmark', product: 'Cloudmark', names: new Set(['x-authority-analysis']), prefixes: ['x-cmae-'] },
   { id: 'bogofilter', vendor: 'bogofilter', product: 'bogofilter', names: new Set(['x-bogosity']), prefixes: [] },
 ];
@@ -42,6 +44,14 @@ function readBogosity(g: GatewayResult, value: string): void {
   if (version !== undefined && version !== '') g.version = clip(version, 32);
 }
 
+/** `server-5.tower-21.messagelabs.com!1700000000!123!1` → the node before the first `!` (a dotted host name). */
+function msgRefHost(value: string): string | undefined {
+  const bang = value.indexOf('!');
+  if (bang <= 0) return undefined;
+  const host = hostName(value.slice(0, bang).trim());
+  return host !== undefined && host.includes('.') ? host : undefined;
+}
+
 export const presenceParser: VendorParser = {
   id: 'presence',
   headerNames: FAMILIES.flatMap((f) => [...f.names]),
@@ -54,6 +64,11 @@ export const presenceParser: VendorParser = {
       const g: GatewayResult = { id: family.id, vendor: family.vendor, product: family.product, position: fam.position, headers: fam.headers, warnings: [] };
       const bogosity = first(fam, 'x-bogosity');
       if (bogosity !== undefined) readBogosity(g, bogosity.value);
+      const msgRef = first(fam, 'x-msg-ref');
+      if (msgRef !== undefined) {
+        const host = msgRefHost(msgRef.value);
+        if (host !== undefined) g.hostname = host;
+      }
       gateways.push(g);
     }
     return { gateways, warnings: [] };

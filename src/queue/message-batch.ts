@@ -28,6 +28,11 @@ export interface MessageBatchJob {
   enqueuedAt?: string;
   /** Set by `mailverdict replay`: the file each message came from (same order); no mailbox, no watermark. */
   files?: string[];
+  /**
+   * The gateway whose quarantine the mailbox is (config `gateway:`, `replay --gateway`). Optional: jobs queued by
+   * an older collector have none and parse as before.
+   */
+  gateway?: { id: string; hostname?: string };
 }
 
 /** The UID interval (lo, hi] a batch covers. */

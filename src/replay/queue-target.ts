@@ -26,6 +26,8 @@ export interface QueueTargetOptions {
   runId?: string;
   /** Ends the wait for queue room (ReplayStopped). */
   signal?: AbortSignal;
+  /** `replay --gateway`: travels on each job like a mailbox's configured gateway. */
+  gateway?: { id: string };
 }
 
 export class QueueTarget implements ReplayTarget {
@@ -49,6 +51,7 @@ export class QueueTarget implements ReplayTarget {
       enqueuedAt: new Date().toISOString(),
       files: batch.map((m) => m.path),
     };
+    if (this.options.gateway !== undefined) job.gateway = this.options.gateway;
     while ((await this.queue.getWaitingCount()) > this.options.maxWaitingJobs) await sleepUnlessStopped(this.options.pollMs ?? 200, this.options.signal);
     const id = batchJobId(job);
     await this.queue.add(MESSAGE_BATCH_JOB, job, batchJobOptions(id));

@@ -364,7 +364,7 @@ function addFallbackWarning(doc: Record<string, unknown>, warning: string): void
 }
 
 function sourceOf(message: ParsedMessage | undefined): unknown {
-  return asRecord(asRecord(message?.document)?.['mailverdict'])?.['source'];
+  return asRecord(asRecord(message?.document)?.['mailverdict'])?.['origin'];
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

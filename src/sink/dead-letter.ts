@@ -2,7 +2,7 @@
 // parsing), why, and everything needed to look at it again: nothing is lost. Shaped for
 // mappings/dead-letter-template.json (strict), so only known keys are copied. BulkSink writes both kinds.
 import { documentId } from '../document/document-id.js';
-import type { SourceInfo } from '../document/types.js';
+import type { OriginInfo } from '../document/types.js';
 
 export interface DeadLetterDocument {
   '@timestamp': string;
@@ -12,7 +12,7 @@ export interface DeadLetterDocument {
   error: { type: string; message: string };
   document_id: string;
   index: string;
-  source?: Partial<SourceInfo>;
+  source?: Partial<OriginInfo>;
   raw_headers?: string;
   /** The document as it was sent, as JSON text (the template stores it unindexed). */
   document?: string;
@@ -56,7 +56,7 @@ export function buildDeadLetter(
 /** A message whose parsing threw (a bug: parsing is built never to throw); kept with its raw headers. */
 export interface ParseFailure {
   headerBytes: Uint8Array;
-  source: SourceInfo;
+  source: OriginInfo;
   error: unknown;
 }
 
@@ -104,14 +104,14 @@ export function describeItemError(error: unknown): { errorType: string; reason: 
 const SOURCE_STRINGS = ['kind', 'account', 'mailbox', 'path'] as const;
 const SOURCE_NUMBERS = ['uidvalidity', 'uid'] as const;
 
-/** Copy only well-typed SourceInfo fields: a malformed source must not get the dead letter rejected too. */
-function pickSource(value: unknown): Partial<SourceInfo> | undefined {
+/** Copy only well-typed OriginInfo fields: a malformed source must not get the dead letter rejected too. */
+function pickSource(value: unknown): Partial<OriginInfo> | undefined {
   const s = asRecord(value);
   if (s === undefined) return undefined;
   const out: Record<string, unknown> = {};
   for (const key of SOURCE_STRINGS) if (typeof s[key] === 'string') out[key] = s[key];
   for (const key of SOURCE_NUMBERS) if (Number.isSafeInteger(s[key])) out[key] = s[key];
-  return Object.keys(out).length > 0 ? (out as Partial<SourceInfo>) : undefined;
+  return Object.keys(out).length > 0 ? (out as Partial<OriginInfo>) : undefined;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

@@ -88,7 +88,7 @@ describe('per-gateway-node alerting and panels on multi-gateway mail (real Elast
     }
     const operations: unknown[] = [];
     planned.forEach((p, n) => {
-      const parsed = parseMessage(message(n, p.node, p.status, p.at), { source: { kind: 'file', path: `node-test/${n}.eml` } });
+      const parsed = parseMessage(message(n, p.node, p.status, p.at), { origin: { kind: 'file', path: `node-test/${n}.eml` } });
       const doc = withContractFields(parsed.document, { ksmg: p.node, amavis: 'mx.example.org' });
       operations.push({ index: { _index: `${prefix}-2025.04`, _id: parsed.id } }, doc);
     });

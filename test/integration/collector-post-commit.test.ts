@@ -36,7 +36,7 @@ describe('collector afterCommit (real servers)', () => {
     const limit = uids[5]!;
     const partial = {
       indexBatch: async (messages: readonly ParsedMessage[], ctx?: Parameters<BulkSink['indexBatch']>[1]) => {
-        const maxUid = Math.max(...messages.map((m) => m.document.mailverdict.source.uid ?? 0));
+        const maxUid = Math.max(...messages.map((m) => m.document.mailverdict.origin.uid ?? 0));
         if (maxUid > limit) throw new TransientIndexError('simulated outage');
         return real.indexBatch(messages, ctx);
       },

@@ -52,7 +52,7 @@ describe('dashboard panels on fixture data (real Elasticsearch)', () => {
       const files = readdirSync(new URL(`${dir.name}/`, FIXTURES)).filter((f) => f.endsWith('.eml')).sort();
       files.forEach((f, i) => {
         const parsed = parseMessage(readFileSync(new URL(`${dir.name}/${f}`, FIXTURES)), {
-          source: { kind: 'imap', account: 'quarantine', mailbox: dir.name, uidvalidity: 1, uid: i + 1 },
+          origin: { kind: 'imap', account: 'quarantine', mailbox: dir.name, uidvalidity: 1, uid: i + 1 },
         });
         const month = parsed.document['@timestamp'].slice(0, 7).replace('-', '.');
         operations.push({ index: { _index: `${prefix}-${month}`, _id: parsed.id } }, withContractFields(parsed.document));

@@ -87,7 +87,7 @@ describe('mailverdict demo end to end (reduced size, real services)', () => {
     first = await demo();
     expect(first.result.seeded.appended).toBe(SIZE);
     const generated = await generateDemoQuarantine({ size: SIZE, seed: SEED, end: END });
-    const expected = generated.messages.map((m) => parseMessage(m.raw, { source: { kind: 'file' } }).id).sort();
+    const expected = generated.messages.map((m) => parseMessage(m.raw, { origin: { kind: 'file' } }).id).sort();
     const r = await es.search({ index: `${indexPrefix}-2*`, size: 10_000, _source: false, query: { bool: { filter: mailboxFilter } } });
     expect(r.hits.hits.map((h) => h._id).sort()).toEqual(expected);
   });

@@ -26,7 +26,7 @@ export function fixtureMessages(): { file: string; raw: Buffer; id: string }[] {
     for (const f of readdirSync(join(FIXTURES, dir)).sort()) {
       if (!f.endsWith('.eml')) continue;
       const raw = readFileSync(join(FIXTURES, dir, f));
-      out.push({ file: `${dir}/${f}`, raw, id: parseMessage(raw, { source: { kind: 'file' } }).id });
+      out.push({ file: `${dir}/${f}`, raw, id: parseMessage(raw, { origin: { kind: 'file' } }).id });
     }
   }
   return out;

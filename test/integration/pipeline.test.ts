@@ -44,7 +44,7 @@ describe('pipeline: IMAP → BullMQ → Elasticsearch (real servers)', () => {
     expect(wm?.committed).toBe(Math.max(...uids));
     expect(await h.deadLetterCount()).toBe(0);
     // Headers-only fetch gives the same verdicts as parsing the whole file (MIME part headers included).
-    const byId = new Map(fixtures.map((f) => [f.id, parseMessage(f.raw, { source: { kind: 'file' } }).document.mailverdict]));
+    const byId = new Map(fixtures.map((f) => [f.id, parseMessage(f.raw, { origin: { kind: 'file' } }).document.mailverdict]));
     await h.es.indices.refresh({ index: `${h.indexPrefix}-*` });
     const docs = await h.es.search<{ mailverdict: Record<string, unknown> }>({ index: `${h.indexPrefix}-*,-${h.indexPrefix}-deadletter`, size: 1000 });
     let withParts = 0;
@@ -53,12 +53,12 @@ describe('pipeline: IMAP → BullMQ → Elasticsearch (real servers)', () => {
       const got = hit._source?.mailverdict;
       expect({ av: got?.['av'], spam: got?.['spam'], scan: got?.['scan'], gateways: got?.['gateways'] })
         .toEqual(JSON.parse(JSON.stringify({ av: want?.av, spam: want?.spam, scan: want?.scan, gateways: want?.gateways })));
-      expect(got?.['source']).toMatchObject({ kind: 'imap', account: 'alice', mailbox: h.mailbox });
+      expect(got?.['origin']).toMatchObject({ kind: 'imap', account: 'alice', mailbox: h.mailbox });
     }
     // …and some fixtures' verdicts really depend on the part headers (so the test above covers them).
     for (const f of fixtures) {
       const { headerBytes } = readMessage(f.raw);
-      const headerOnly = parseFetched(headerBytes, [], { source: { kind: 'file' } }).document.mailverdict;
+      const headerOnly = parseFetched(headerBytes, [], { origin: { kind: 'file' } }).document.mailverdict;
       if (JSON.stringify(headerOnly.av) !== JSON.stringify(byId.get(f.id)?.av)) withParts++;
     }
     expect(withParts).toBeGreaterThan(0);

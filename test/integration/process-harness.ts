@@ -321,7 +321,7 @@ export function generateMessages(count: number, tag: string, receivedDate = 'Tue
     const received = `Received: from relay${i}.${tag}.fault.test (relay${i}.fault.test [192.0.2.${(i % 250) + 1}])${eol}` +
       `\tby mx.fault.test with ESMTP id ${tag}-${i}; ${receivedDate}${eol}`;
     const raw = Buffer.concat([Buffer.from(received, 'latin1'), f.raw]);
-    out.push({ raw, id: parseMessage(raw, { source: { kind: 'file' } }).id });
+    out.push({ raw, id: parseMessage(raw, { origin: { kind: 'file' } }).id });
   }
   return out;
 }

@@ -63,7 +63,7 @@ async function indexedIds(): Promise<string[]> {
 }
 
 const idsOf = (messages: readonly DemoMessage[]): string[] =>
-  messages.map((m) => parseMessage(m.raw, { source: { kind: 'file' } }).id).sort();
+  messages.map((m) => parseMessage(m.raw, { origin: { kind: 'file' } }).id).sort();
 
 describe('mailverdict replay (real Redis, Elasticsearch, worker)', () => {
   let worker: RunningWorker | undefined;
@@ -127,10 +127,10 @@ describe('mailverdict replay (real Redis, Elasticsearch, worker)', () => {
     const both = [...idsOf(mboxMessages), ...idsOf(maildirMessages)].sort();
     expect(await indexedIds()).toEqual(both);
     // Documents replayed through the queue say which file they came from, not a mailbox.
-    const fromMaildir = await es.search<{ mailverdict: { source: { kind: string; path?: string } } }>({
-      index: `${indexPrefix}-2*`, size: 1, query: { prefix: { 'mailverdict.source.path': maildirPath } },
+    const fromMaildir = await es.search<{ mailverdict: { origin: { kind: string; path?: string } } }>({
+      index: `${indexPrefix}-2*`, size: 1, query: { prefix: { 'mailverdict.origin.path': maildirPath } },
     });
-    expect(fromMaildir.hits.hits[0]?._source?.mailverdict.source.kind).toBe('file');
+    expect(fromMaildir.hits.hits[0]?._source?.mailverdict.origin.kind).toBe('file');
 
     const again = await run(['--progress', 'none', maildirPath, mboxPath]);
     expect(again.code).toBe(0);

@@ -114,7 +114,7 @@ describe('fuzz: mutated header blocks', () => {
       const t0 = performance.now();
       let doc: MailverdictDocument;
       try {
-        const parsed = parseMessage(input, { source: { kind: 'file', path: `fuzz/${i}.eml` }, now: FIXED_NOW });
+        const parsed = parseMessage(input, { origin: { kind: 'file', path: `fuzz/${i}.eml` }, now: FIXED_NOW });
         doc = parsed.document;
         if (!/^[0-9a-f]{64}$/.test(parsed.id)) problems.push(`case ${i}: bad id`);
       } catch (err) {

@@ -40,8 +40,8 @@ describe('mailverdict parse', () => {
     expect(Object.keys(doc)[0]).toBe('_id');
     expect(doc._id).toMatch(/^[0-9a-f]{64}$/);
     expect(doc.email.subject).toBe('Quarterly report');
-    expect(doc.mailverdict.source).toEqual({ kind: 'file', path: eml });
-    const direct = parseMessage(readFileSync(eml), { source: { kind: 'file', path: eml } });
+    expect(doc.mailverdict.origin).toEqual({ kind: 'file', path: eml });
+    const direct = parseMessage(readFileSync(eml), { origin: { kind: 'file', path: eml } });
     expect(stable(doc)).toEqual(stable({ _id: direct.id, ...direct.document }));
   });
 
@@ -51,7 +51,7 @@ describe('mailverdict parse', () => {
     const docs = lines(r.out);
     expect(docs.map((d) => d.email.subject)).toEqual(['first', 'second', 'third']);
     expect(new Set(docs.map((d) => d._id)).size).toBe(3);
-    expect(docs.every((d) => d.mailverdict.source.path === mbox)).toBe(true);
+    expect(docs.every((d) => d.mailverdict.origin.path === mbox)).toBe(true);
   });
 
   it('keeps argument order across several inputs', async () => {
@@ -65,9 +65,31 @@ describe('mailverdict parse', () => {
     expect(r).toMatchObject({ code: 0, err: '' });
     const [doc] = lines(r.out);
     expect(doc?.email.subject).toBe('Quarterly report');
-    expect(doc?.mailverdict.source).toEqual({ kind: 'file', path: '<stdin>' });
+    expect(doc?.mailverdict.origin).toEqual({ kind: 'file', path: '<stdin>' });
     const fromFile = lines((await run(['parse', eml])).out)[0];
     expect(doc?._id).toBe(fromFile?._id);
+  });
+
+  it('--gateway makes the named gateway the top level when its headers are present; the per-gateway fields stay', async () => {
+    const multi = fileURLToPath(new URL('../../fixtures/multi-gateway/klms-sa-rspamd-clamav.eml', import.meta.url));
+    const plain = lines((await run(['parse', multi])).out)[0]!;
+    const r = await run(['parse', '--gateway', 'klms', multi]);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    const configured = lines(r.out)[0]!;
+    expect(plain.mailverdict.gateway).toBe('rspamd');
+    expect(configured.mailverdict.gateway).toBe('klms');
+    expect(configured.observer).toMatchObject({ product: 'KLMS', hostname: 'klms.example.org' });
+    expect(configured._id).toBe(plain._id);
+    expect(configured.mailverdict.scan.by_gateway).toEqual(plain.mailverdict.scan.by_gateway);
+    const direct = parseMessage(readFileSync(multi), { origin: { kind: 'file', path: multi }, gateway: { id: 'klms' } });
+    expect(stable(configured)).toEqual(stable({ _id: direct.id, ...direct.document }));
+  });
+
+  it('--gateway with an id no parser reports is a usage error naming the choices', async () => {
+    const r = await run(['parse', '--gateway', 'kasperski', eml]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--gateway must be one of ksmg, klms");
+    expect(r.out).toBe('');
   });
 
   it('--pretty indents the JSON', async () => {

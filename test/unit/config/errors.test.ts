@@ -82,7 +82,7 @@ describe('config errors', () => {
     expect(error.issues).toEqual([
       'redis.key_prefix: unknown key; did you mean "keyPrefix"?',
       'accounts[0].verifyCertificates: unknown key; did you mean "verifyCertificate"?',
-      'accounts[0].colour: unknown key; expected one of id, host, port, tls, verifyCertificate, allowInsecure, caFile, user, password, accessToken, batchSize, pollIntervalMs, useIdle, startDate, afterCommit, mailboxes',
+      'accounts[0].colour: unknown key; expected one of id, host, port, tls, verifyCertificate, allowInsecure, caFile, user, password, accessToken, batchSize, pollIntervalMs, useIdle, startDate, afterCommit, gateway, mailboxes',
       'elasticserch: unknown key; did you mean "elasticsearch"?',
     ]);
   });

@@ -73,7 +73,7 @@ describe('demo quarantine generator', () => {
     const ids = new Set<string>();
     const mismatches: string[] = [];
     for (const m of q.messages) {
-      const parsed = parseMessage(m.raw, { source: { kind: 'file', path: 'demo' } });
+      const parsed = parseMessage(m.raw, { origin: { kind: 'file', path: 'demo' } });
       ids.add(parsed.id);
       const d = parsed.document;
       const e = expected(m.fixture);
@@ -101,7 +101,7 @@ describe('demo quarantine generator', () => {
   it('covers every profiled gateway and a mix of verdicts on KSMG, KLMS and IMail', () => {
     const byGateway = new Map<string, Set<string>>();
     for (const m of q.messages) {
-      const d = parseMessage(m.raw, { source: { kind: 'file', path: 'demo' } }).document;
+      const d = parseMessage(m.raw, { origin: { kind: 'file', path: 'demo' } }).document;
       const set = byGateway.get(m.gateway) ?? new Set<string>();
       set.add(d.mailverdict.spam.verdict);
       byGateway.set(m.gateway, set);
@@ -125,7 +125,7 @@ describe('demo quarantine generator', () => {
       // The node's hop sits directly above the first KSMG header.
       const first = head.findIndex((l) => l.startsWith('X-KSMG-'));
       expect(head[first - 1]).toMatch(new RegExp(`^\\s+by ${m.node?.replace(/\./g, '\\.')} with ESMTP; `));
-      const parsed = parseMessage(m.raw, { source: { kind: 'file', path: 'demo' } }).document;
+      const parsed = parseMessage(m.raw, { origin: { kind: 'file', path: 'demo' } }).document;
       expect(parsed.mailverdict.gateways.map((g) => g.id)).toEqual(expect.arrayContaining(['ksmg', 'amavis']));
     }
   });

@@ -14,7 +14,7 @@ const MAX_MS = 1500;
 function parseTimed(raw: Uint8Array | string, limits?: Parameters<typeof parseMessage>[2]): { parsed: ParsedMessage; ms: number } {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw;
   const t0 = performance.now();
-  const parsed = parseMessage(bytes, { source: { kind: 'file', path: 'hostile/generated.eml' }, now: FIXED_NOW }, limits);
+  const parsed = parseMessage(bytes, { origin: { kind: 'file', path: 'hostile/generated.eml' }, now: FIXED_NOW }, limits);
   const ms = performance.now() - t0;
   expect(parsed.id).toMatch(/^[0-9a-f]{64}$/);
   expect(parsed.document.event.kind).toBe('event');

@@ -42,6 +42,19 @@ describe('splitHeaderBlock', () => {
     expect(block.warnings).toEqual(['header_without_colon:2']);
   });
 
+  it('reads an X- name written without colon or value (IMail writes its SPF result so) as an empty field', () => {
+    const block = splitHeaderBlock('X-A: 1\nX-IMail-SPAM-SPF- Pass\nX-IMail-SPAM-SPF-Fail \nX-Not A-Name\nX-B: 2\n');
+    expect(block.fields.map((f) => [f.key, f.originalKey, f.value, f.index])).toEqual([
+      ['x-a', 'X-A', '1', 0],
+      ['x-imail-spam-spf-pass', 'X-IMail-SPAM-SPF- Pass', '', 1],
+      ['x-imail-spam-spf-fail', 'X-IMail-SPAM-SPF-Fail', '', 2],
+      ['x-b', 'X-B', '2', 3],
+    ]);
+    expect(block.byName.get('x-imail-spam-spf-pass')).toHaveLength(1);
+    // Blanks are allowed only right after a hyphen: `X-Not A-Name` stays a malformed line.
+    expect(block.warnings).toEqual(['header_without_colon:1']);
+  });
+
   it('tolerates a name with spaces before the colon and rejects inner spaces', () => {
     const block = splitHeaderBlock('Subject : x\nNot A Header: y\n');
     expect(block.fields.map((f) => f.key)).toEqual(['subject']);

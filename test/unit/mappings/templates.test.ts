@@ -39,22 +39,34 @@ const verdicts = {
 /** Every optional field set; DeepRequired makes the compiler complain when the type gains a field this lacks. */
 const maximal: DeepRequired<MailverdictDocument> = {
   '@timestamp': '2024-05-01T10:00:00.000Z',
-  event: { kind: 'event', category: ['email'], type: ['info'], dataset: 'mailverdict.message', created: '2024-05-02T00:00:00.000Z', ingested: '2024-05-02T00:00:01.000Z' },
-  observer: { vendor: 'Kaspersky', product: 'KSMG', version: '2.0.1.6960', hostname: 'ksmg.example.com' },
+  event: {
+    kind: 'event', category: ['email'], type: ['info'], dataset: 'mailverdict.message', created: '2024-05-02T00:00:00.000Z', ingested: '2024-05-02T00:00:01.000Z',
+    action: 'deliver', outcome: 'failure',
+  },
+  ecs: { version: '8.17.0' },
+  observer: { vendor: 'Kaspersky', product: 'KSMG', version: '2.0.1.6960', hostname: 'ksmg.example.com', ip: '10.0.0.4' },
+  source: { ip: '2001:db8::7', domain: 'mx.sender.example' },
   email: {
     message_id: '<1@example.com>', subject: 'Hello', from: { address: ['a@example.com'] }, to: { address: ['b@example.com', 'c@example.com'] },
+    cc: { address: ['d@example.com'] },
     sender: { address: 'bounce@example.com' },
+    direction: 'inbound',
+    attachments: [{ file: { name: 'report.pdf', mime_type: 'application/pdf', size: 20480 } }],
   },
+  rule: { id: ['7'], name: ['BAYES_99'] },
   mailverdict: {
     gateway: 'ksmg',
+    gateway_ids: ['ksmg', 'amavis'],
+    gateway_nodes: ['ksmg@ksmg.example.com', 'amavis'],
     sender_domain: 'example.com',
     ...verdicts,
-    spam: { ...verdicts.spam, rules: [...verdicts.spam.rules] },
-    av: { ...verdicts.av, threats: [...verdicts.av.threats] },
+    spam: { ...verdicts.spam, rules: [...verdicts.spam.rules], by_gateway: ['ksmg:spam'] },
+    scan: { ...verdicts.scan, by_gateway: ['ksmg:timeout', 'amavis:unknown'], by_gateway_node: ['ksmg@ksmg.example.com:timeout', 'amavis:unknown'] },
+    av: { ...verdicts.av, threats: [...verdicts.av.threats], by_gateway: ['ksmg:infected'] },
     rule_ids: [...verdicts.rule_ids],
     blocklists: [...verdicts.blocklists],
     gateways: [{
-      id: 'ksmg', vendor: 'Kaspersky', product: 'KSMG', version: '2.0.1.6960', hostname: 'ksmg.example.com', position: 3,
+      id: 'ksmg', vendor: 'Kaspersky', product: 'KSMG', version: '2.0.1.6960', hostname: 'ksmg.example.com', ip: '10.0.0.4', position: 3,
       ...verdicts,
       spam: { ...verdicts.spam, rules: [...verdicts.spam.rules] },
       av: { ...verdicts.av, threats: [...verdicts.av.threats] },
@@ -64,7 +76,7 @@ const maximal: DeepRequired<MailverdictDocument> = {
       headers: { 'x-ksmg-antispam-status': ['not scanned, timeout expired'] },
       warnings: ['ksmg:unknown_spam_status:weird'],
     }],
-    source: { kind: 'imap', account: 'quarantine', mailbox: 'INBOX', uidvalidity: 1714550400, uid: 42, path: 'archive/1.eml' },
+    origin: { kind: 'imap', account: 'quarantine', mailbox: 'INBOX', uidvalidity: 1714550400, uid: 42, path: 'archive/1.eml' },
     headers: { 'x-ksmg-antispam-status': ['not scanned, timeout expired'], 'x-imail-spam-value': ['1'] },
     parse: { warnings: ['cap:max_headers'], parser_version: '0.1.0' },
   },
@@ -166,8 +178,8 @@ describe('mailverdict-template.json', () => {
     expect(fields.get('email.subject.text')).toBe('text');
     expect(fields.get('mailverdict.spam.score')).toBe('float');
     expect(fields.get('mailverdict.scl')).toBe('integer');
-    expect(fields.get('mailverdict.source.uid')).toBe('long');
-    expect(fields.get('mailverdict.source.uidvalidity')).toBe('long');
+    expect(fields.get('mailverdict.origin.uid')).toBe('long');
+    expect(fields.get('mailverdict.origin.uidvalidity')).toBe('long');
     expect(fields.get('mailverdict.headers')).toBe(DISABLED_OBJECT);
     expect(fields.get('mailverdict.gateways.headers')).toBe(DISABLED_OBJECT);
     for (const f of [
@@ -176,9 +188,20 @@ describe('mailverdict-template.json', () => {
       'mailverdict.spam.verdict', 'mailverdict.spam.scale', 'mailverdict.spam.method', 'mailverdict.spam.rules', 'mailverdict.scan.status',
       'mailverdict.auth.spf.result', 'mailverdict.auth.dkim.result', 'mailverdict.auth.dmarc.result', 'mailverdict.av.status',
       'mailverdict.phishing.status', 'mailverdict.links.status', 'mailverdict.sandbox.status', 'mailverdict.action.type',
-      'mailverdict.action.module', 'mailverdict.rule_ids', 'mailverdict.blocklists', 'mailverdict.scl', 'mailverdict.source.account',
-      'mailverdict.source.mailbox', 'mailverdict.parse.warnings', 'mailverdict.gateways.id', 'mailverdict.gateways.scan.status',
+      'mailverdict.action.module', 'mailverdict.rule_ids', 'mailverdict.blocklists', 'mailverdict.scl', 'mailverdict.origin.account',
+      'mailverdict.origin.mailbox', 'mailverdict.parse.warnings', 'mailverdict.gateways.id', 'mailverdict.gateways.scan.status',
+      // Per-gateway counting (issue 10): keyword arrays Lens can aggregate, never `nested`.
+      'mailverdict.gateway_ids', 'mailverdict.gateway_nodes', 'mailverdict.spam.by_gateway', 'mailverdict.scan.by_gateway',
+      'mailverdict.scan.by_gateway_node', 'mailverdict.av.by_gateway', 'email.direction', 'email.cc.address', 'event.action',
+      'event.outcome', 'rule.id', 'rule.name', 'ecs.version', 'source.domain', 'email.attachments.file.name',
+      'email.attachments.file.mime_type',
     ]) expect(isAggregatable(fields, f), f).toBe(true);
+    expect(fields.get('observer.ip')).toBe('ip');
+    expect(fields.get('source.ip')).toBe('ip');
+    expect(fields.get('mailverdict.gateways.ip')).toBe('ip');
+    expect(fields.get('email.attachments.file.size')).toBe('long');
+    expect(fields.has('mailverdict.source.kind')).toBe(false);
+    expect(JSON.stringify(main)).not.toContain('"nested"');
   });
 
   it('gives every keyword an ignore_above, so an oversized value is not a rejected document', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFetched, parseMessage } from '../../../src/parse/parse-message.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const context = { source: { kind: 'imap' as const, mailbox: 'Quarantine', uid: 7 }, now: new Date('2026-05-01T00:00:00Z') };
+const context = { origin: { kind: 'imap' as const, mailbox: 'Quarantine', uid: 7 }, now: new Date('2026-05-01T00:00:00Z') };
 const header = 'Received: from a by b; Mon, 13 Apr 2026 06:49:00 +0000\r\nSubject: hi\r\nContent-Type: multipart/mixed; boundary=b\r\n';
 const message = `${header}\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b\r\nX-KSMG-AntiVirus-Status: Infected\r\n\r\nzip\r\n--b--\r\n`;
 

@@ -2,6 +2,8 @@
 // For each <name>.eml in the directory: the whole pipeline (parseMessage) must produce <name>.json exactly,
 // the parser must be detected by name lookup and find something, and every field must exist in the
 // index template. Fixtures named `not-*.eml` are negative cases: this parser must find nothing there.
+// Every gateway's node is known (hostname) or its absence is a `hostname_unknown:<id>` warning — never silent.
+// `<name>.gateway-<id>.json` beside a fixture is the same message parsed with `--gateway <id>`.
 // UPDATE_FIXTURES=1 writes missing .json files from the current output (never overwrites) — review them by hand.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
@@ -10,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParsedMessage } from '../../../src/document/types.js';
 import { readMessage } from '../../../src/headers/read-message.js';
 import { mappingProblems } from '../../../src/mappings/field-paths.js';
-import { parseMessage } from '../../../src/parse/parse-message.js';
+import { parseMessage, type ParseContext } from '../../../src/parse/parse-message.js';
 import { detectParsers } from '../../../src/parsers/registry.js';
 import type { VendorParser } from '../../../src/parsers/types.js';
 
@@ -32,10 +34,84 @@ export function fixtureView(parsed: ParsedMessage): Record<string, unknown> {
   return { _id: parsed.id, ...doc };
 }
 
-/** Runs one fixture through the full pipeline, the way `mailverdict parse` would. */
-export function parseFixture(dirName: string, emlFile: string): ParsedMessage {
+/** Runs one fixture through the full pipeline, the way `mailverdict parse [--gateway <id>]` would. */
+export function parseFixture(dirName: string, emlFile: string, gateway?: string): ParsedMessage {
   const raw = readFileSync(join(FIXTURES_ROOT, dirName, emlFile));
-  return parseMessage(raw, { source: { kind: 'file', path: `${dirName}/${emlFile}` }, now: FIXED_NOW });
+  const context: ParseContext = { origin: { kind: 'file', path: `${dirName}/${emlFile}` }, now: FIXED_NOW };
+  if (gateway !== undefined) context.gateway = { id: gateway };
+  return parseMessage(raw, context);
+}
+
+/** Node problems of one document: a gateway without hostname must be warned about; observer follows the top gateway. */
+export function nodeProblems(parsed: ParsedMessage): string[] {
+  const doc = parsed.document;
+  const mv = doc.mailverdict;
+  const problems: string[] = [];
+  for (const g of mv.gateways) {
+    if (g.hostname === undefined && !mv.parse.warnings.includes(`hostname_unknown:${g.id}`)) problems.push(`${g.id}: no hostname and no warning`);
+    if (g.hostname !== undefined && !mv.gateway_nodes.includes(`${g.id}@${g.hostname}`)) problems.push(`${g.id}: node missing from gateway_nodes`);
+  }
+  const top = mv.gateways.find((g) => g.id === mv.gateway && g.hostname === doc.observer?.hostname);
+  if (mv.gateway !== undefined && top === undefined) problems.push(`observer.hostname ${doc.observer?.hostname} is not the top gateway's`);
+  if (mv.gateway !== undefined && doc.observer?.hostname === undefined && !mv.parse.warnings.includes(`hostname_unknown:${mv.gateway}`)) {
+    problems.push('observer.hostname absent without a warning');
+  }
+  return problems;
+}
+
+function gatewayVariants(dir: string, name: string): string[] {
+  const prefix = `${name}.gateway-`;
+  return readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.json')).map((f) => f.slice(prefix.length, -'.json'.length)).sort();
+}
+
+/** The checks every fixture gets, whichever suite runs it. */
+function describeDocumentChecks(dir: string, dirName: string, file: string, update: boolean): void {
+  const name = basename(file, '.eml');
+  const jsonPath = join(dir, `${name}.json`);
+
+  it('parses to the expected document', () => {
+    const actual = fixtureView(parseFixture(dirName, file));
+    if (!existsSync(jsonPath)) {
+      if (!update) throw new Error(`missing ${relative(REPO_ROOT, jsonPath)}: run with UPDATE_FIXTURES=1, then review it by hand`);
+      writeFileSync(jsonPath, `${JSON.stringify(actual, null, 2)}\n`);
+      return;
+    }
+    const expected = JSON.parse(readFileSync(jsonPath, 'utf8')) as unknown;
+    expect(actual).toEqual(expected);
+  });
+
+  for (const gateway of gatewayVariants(dir, name)) {
+    it(`parses with --gateway ${gateway} to the expected document`, () => {
+      const expected = JSON.parse(readFileSync(join(dir, `${name}.gateway-${gateway}.json`), 'utf8')) as unknown;
+      expect(fixtureView(parseFixture(dirName, file, gateway))).toEqual(expected);
+    });
+  }
+
+  it('names every gateway node or warns that it is unknown', () => {
+    expect(nodeProblems(parseFixture(dirName, file))).toEqual([]);
+  });
+
+  it('uses only fields mapped in mappings/mailverdict-template.json', () => {
+    if (!existsSync(TEMPLATE)) throw new Error('mappings/mailverdict-template.json is missing');
+    const template = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as unknown;
+    const doc = JSON.parse(JSON.stringify(parseFixture(dirName, file).document)) as unknown;
+    expect(mappingProblems(doc, template)).toEqual([]);
+  });
+}
+
+/**
+ * Messages several gateways stamped (no single parser owns them): the same document checks, plus every
+ * gateway id listed in the expected document must be reported by the registry.
+ */
+export function describeMessages(fixturesDir: string): void {
+  const dir = isAbsolute(fixturesDir) ? fixturesDir : resolve(REPO_ROOT, fixturesDir);
+  const dirName = relative(FIXTURES_ROOT, dir).split('\\').join('/');
+  const files = emlFiles(dir);
+  const update = process.env['UPDATE_FIXTURES'] === '1';
+  describe(`messages (${dirName})`, () => {
+    it('has fixtures', () => expect(files.length).toBeGreaterThan(0));
+    describe.each(files)('%s', (file) => describeDocumentChecks(dir, dirName, file, update));
+  });
 }
 
 function emlFiles(dir: string): string[] {
@@ -61,19 +137,9 @@ export function describeParser(parser: VendorParser, fixturesDir: string): void 
 
     describe.each(files)('%s', (file) => {
       const name = basename(file, '.eml');
-      const jsonPath = join(dir, `${name}.json`);
       const negative = name.startsWith('not-');
 
-      it('parses to the expected document', () => {
-        const actual = fixtureView(parseFixture(dirName, file));
-        if (!existsSync(jsonPath)) {
-          if (!update) throw new Error(`missing ${relative(REPO_ROOT, jsonPath)}: run with UPDATE_FIXTURES=1, then review it by hand`);
-          writeFileSync(jsonPath, `${JSON.stringify(actual, null, 2)}\n`);
-          return;
-        }
-        const expected = JSON.parse(readFileSync(jsonPath, 'utf8')) as unknown;
-        expect(actual).toEqual(expected);
-      });
+      describeDocumentChecks(dir, dirName, file, update);
 
       it(negative ? 'is not claimed by this parser' : 'is detected by name lookup and recognised', () => {
         const raw = readFileSync(join(dir, file));
@@ -86,13 +152,6 @@ export function describeParser(parser: VendorParser, fixturesDir: string): void 
           expect(detected).toBe(true);
           expect(found.ids.length + found.auth).toBeGreaterThan(0);
         }
-      });
-
-      it('uses only fields mapped in mappings/mailverdict-template.json', () => {
-        if (!existsSync(TEMPLATE)) throw new Error('mappings/mailverdict-template.json is missing');
-        const template = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as unknown;
-        const doc = JSON.parse(JSON.stringify(parseFixture(dirName, file).document)) as unknown;
-        expect(mappingProblems(doc, template)).toEqual([]);
       });
     });
 

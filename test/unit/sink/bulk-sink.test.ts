@@ -123,7 +123,7 @@ describe('BulkSink', () => {
     expect(letter?.doc).toMatchObject({
       stage: 'indexing', status: 400, document_id: bad.id, reason: expect.stringContaining('failed to parse field'),
       error: { type: 'document_parsing_exception' }, raw_headers: fixtures[2]?.rawHeaders,
-      source: bad.document.mailverdict.source,
+      source: bad.document.mailverdict.origin,
     });
     expect(JSON.parse(letter?.doc['document'] as string).mailverdict).toEqual(bad.document.mailverdict);
   });

@@ -23,7 +23,7 @@ export function fixtureMessages(dirs: readonly string[] = ['kaspersky', 'imail',
     for (const name of readdirSync(join(FIXTURES, dir)).filter((f) => f.endsWith('.eml')).sort()) {
       const file = join(FIXTURES, dir, name);
       const raw = readFileSync(file);
-      const message = parseMessage(raw, { source: { kind: 'file', path: `${dir}/${name}` }, now: new Date('2026-01-02T03:04:05Z') });
+      const message = parseMessage(raw, { origin: { kind: 'file', path: `${dir}/${name}` }, now: new Date('2026-01-02T03:04:05Z') });
       if (seen.has(message.id)) continue;
       seen.add(message.id);
       out.push({ file: `${dir}/${name}`, message, rawHeaders: Buffer.from(readMessage(raw).headerBytes).toString('latin1') });

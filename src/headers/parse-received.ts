@@ -1,0 +1,147 @@
+// One `Received:` trace field → who handed the message to whom (RFC 5321 §4.4):
+//   Stamp           = From-domain By-domain Opt-info [CFWS] ";" FWS date-time
+//   From-domain     = "FROM" FWS Extended-Domain
+//   By-domain       = CFWS "BY" FWS Extended-Domain
+//   Extended-Domain = Domain / ( Domain FWS "(" TCP-info ")" ) / ( address-literal FWS "(" TCP-info ")" )
+//   TCP-info        = address-literal / ( Domain FWS address-literal )
+// Real stamps bend this (Exim `from [192.0.2.1] (helo=x)`, amavis `by localhost (mail.example.org [127.0.0.1])
+// (amavisd-new, port 10024)`, `from x ([192.0.2.1])`), so only what the grammar names is read: the domain after
+// `from`/`by` and the first comment right after it. Anything that is not a host name or address is dropped.
+import { isIP } from 'node:net';
+
+export interface ReceivedPeer {
+  /** The Domain (or address literal's address) written after `from` / `by`, lowercased. */
+  name?: string;
+  /** Domain inside the TCP-info comment (the reverse-DNS name for `from`), lowercased. */
+  infoName?: string;
+  /** Address from an address literal in the name or in the TCP-info comment. */
+  ip?: string;
+}
+
+export interface ReceivedHop {
+  from?: ReceivedPeer;
+  by?: ReceivedPeer;
+}
+
+/** Most characters of a stamp looked at: a trace field is a line or two. */
+const MAX_CHARS = 2048;
+/** The clause keywords of Opt-info: they end the `by` part. */
+const CLAUSE_WORDS = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*\.?$/;
+
+interface Token {
+  text: string;
+  comment: boolean;
+}
+
+/** Atoms and top-level comments, up to the `;` that starts the date. Nested comments stay inside theirs. */
+function tokenize(value: string): Token[] {
+  const tokens: Token[] = [];
+  const text = value.length > MAX_CHARS ? value.slice(0, MAX_CHARS) : value;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (c === ';') break;
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      i++;
+      continue;
+    }
+    if (c === '(') {
+      let depth = 0;
+      let j = i;
+      for (; j < text.length; j++) {
+        const d = text[j];
+        if (d === '\\') j++;
+        else if (d === '(') depth++;
+        else if (d === ')' && --depth === 0) break;
+      }
+      tokens.push({ text: text.slice(i + 1, Math.min(j, text.length)), comment: true });
+      i = j + 1;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && !' \t\r\n(;'.includes(text[j] as string)) j++;
+    tokens.push({ text: text.slice(i, j), comment: false });
+    i = j;
+  }
+  return tokens;
+}
+
+/** `[192.0.2.1]`, `[IPv6:2001:db8::1]` → the address; anything else → undefined. */
+export function addressLiteral(text: string): string | undefined {
+  if (!text.startsWith('[') || !text.endsWith(']')) return undefined;
+  let inner = text.slice(1, -1).trim();
+  if (inner.toLowerCase().startsWith('ipv6:')) inner = inner.slice(5);
+  return isIP(inner) === 0 ? undefined : inner.toLowerCase();
+}
+
+export function hostName(text: string): string | undefined {
+  const lower = text.toLowerCase().replace(/\.$/, '');
+  return HOST_NAME.test(lower) && isIP(lower) === 0 ? lower : undefined;
+}
+
+/** TCP-info: `[ip]`, `domain [ip]` (or a bare ip); Exim-style `helo=x` comments and free text give nothing. */
+function readTcpInfo(comment: string): { name?: string; ip?: string } | undefined {
+  let name: string | undefined;
+  for (const w of comment.trim().split(/\s+/).slice(0, 4)) {
+    // Exchange writes the address without brackets: `from host (10.1.1.2) by …`.
+    const ip = addressLiteral(w) ?? (isIP(w) === 0 ? undefined : w.toLowerCase());
+    if (ip !== undefined) return name === undefined ? { ip } : { name, ip };
+    name ??= hostName(w);
+  }
+  // A domain without an address is not TCP-info (`(Postfix)`, `(HELO x)`, `(amavisd-new, port 10024)`).
+  return undefined;
+}
+
+function readPeer(tokens: readonly Token[], at: number): ReceivedPeer | undefined {
+  const first = tokens[at];
+  if (first === undefined || first.comment) return undefined;
+  const peer: ReceivedPeer = {};
+  const literal = addressLiteral(first.text);
+  if (literal !== undefined) peer.ip = literal;
+  else {
+    const name = hostName(first.text);
+    if (name !== undefined) peer.name = name;
+  }
+  // The first comment after the domain that holds an address (`(HELO x) ([192.0.2.1])` has it second).
+  for (let i = at + 1; i < tokens.length && i <= at + 3 && (tokens[i] as Token).comment; i++) {
+    const info = readTcpInfo((tokens[i] as Token).text);
+    if (info === undefined) continue;
+    if (info.ip !== undefined) peer.ip ??= info.ip;
+    if (info.name !== undefined) peer.infoName = info.name;
+    break;
+  }
+  return peer.name === undefined && peer.ip === undefined && peer.infoName === undefined ? undefined : peer;
+}
+
+/** A Received value → its `from` and `by` peers (either may be missing). Never throws. */
+export function parseReceived(value: string): ReceivedHop {
+  const tokens = tokenize(value);
+  const hop: ReceivedHop = {};
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.comment) continue;
+    const word = t.text.toLowerCase();
+    if (word === 'from' && hop.from === undefined && hop.by === undefined) {
+      const peer = readPeer(tokens, i + 1);
+      if (peer !== undefined) hop.from = peer;
+    } else if (word === 'by' && hop.by === undefined) {
+      const peer = readPeer(tokens, i + 1);
+      if (peer !== undefined) hop.by = peer;
+    } else if (hop.by !== undefined && CLAUSE_WORDS.has(word)) {
+      break;
+    }
+  }
+  return hop;
+}
+
+/** localhost, localhost.localdomain, 127/8, ::1: names that say "this machine", not which one. */
+export function isLoopbackName(name: string | undefined): boolean {
+  if (name === undefined) return false;
+  return name === 'localhost' || name.startsWith('localhost.') || isLoopbackIp(name);
+}
+
+export function isLoopbackIp(ip: string | undefined): boolean {
+  if (ip === undefined) return false;
+  return ip === '::1' || /^127\./.test(ip) || ip === '::ffff:127.0.0.1';
+}
