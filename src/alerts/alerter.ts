@@ -2,7 +2,7 @@
 // record transitions in the alert index (the commit point: only a transition this process created is sent),
 // then log them and send them to the webhooks. State lives in the alert index, so restarts and several
 // alerter processes never notify the same transition twice.
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../sink/search-store.js';
 import type { Redis } from 'ioredis';
 import type { AlertConfig } from './alert-config.js';
 import { alertKey, type ActiveAlert, type AlertEvent } from './alert-event.js';
@@ -23,7 +23,7 @@ export interface AlerterConfig {
 }
 
 export interface AlerterDeps {
-  client: Client;
+  client: SearchStore;
   /** Needed for the silent-collector rule (unless `mailboxPolls` is given). */
   redis?: Redis;
   mailboxPolls?: MailboxPollReader;

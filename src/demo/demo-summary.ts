@@ -1,6 +1,6 @@
 // The demo's closing picture, read back from Elasticsearch (never from the generator): documents indexed
 // from the demo mailbox, verdicts and scan statuses per gateway, alerts recorded in the period, dead letters.
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../sink/search-store.js';
 
 export interface GatewaySummary {
   gateway: string;
@@ -36,7 +36,7 @@ export interface SummaryScope {
 const GATEWAY_FIELD = 'mailverdict.gateway';
 const NO_GATEWAY = '(none)';
 
-export async function queryDemoSummary(client: Client, scope: SummaryScope): Promise<DemoSummary> {
+export async function queryDemoSummary(client: SearchStore, scope: SummaryScope): Promise<DemoSummary> {
   const index = `${scope.indexPrefix}-2*`;
   await client.indices.refresh({ index: `${scope.indexPrefix}-*`, allow_no_indices: true, ignore_unavailable: true });
   const response = await client.search({

@@ -3,12 +3,12 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../../src/sink/search-store.js';
 import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { parseMessage } from '../../src/parse/parse-message.js';
-import { createElasticsearchClient } from '../../src/sink/create-client.js';
+import { createSearchStore } from '../../src/sink/create-client.js';
 import { ensureIndexTemplates } from '../../src/sink/index-setup.js';
 import type { SinkConfig } from '../../src/sink/sink-config.js';
 import type { AccountSettings } from '../../src/collector/account-settings.js';
@@ -60,7 +60,7 @@ export async function createHarness(tag: string, accountOverrides: Partial<Accou
     accounts: [account],
   };
 
-  const es: Client = createElasticsearchClient(elasticsearch);
+  const es: SearchStore = createSearchStore(elasticsearch);
   await ensureIndexTemplates(es, elasticsearch);
   const redis = new Redis(s.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined);

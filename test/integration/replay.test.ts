@@ -17,7 +17,7 @@ import { generateDemoQuarantine, type DemoMessage } from '../../src/demo/generat
 import { documentId } from '../../src/document/document-id.js';
 import { parseMessage } from '../../src/parse/parse-message.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
-import { createElasticsearchClient } from '../../src/sink/create-client.js';
+import { createSearchStore } from '../../src/sink/create-client.js';
 import { ensureIndexTemplates } from '../../src/sink/index-setup.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
@@ -35,7 +35,7 @@ const config: Config = parseConfig({
   queue: { name: queueName, batchMaxMessages: 25 },
   accounts: [{ id: 'q', host: s.imapHost, port: s.imapPort, tls: 'none', user: user.user, password: user.pass, mailboxes: [mailbox] }],
 }, { env: {} });
-const es = createElasticsearchClient(config.elasticsearch);
+const es = createSearchStore(config.elasticsearch);
 const replay = createReplayCommand({ config });
 
 let mboxMessages: DemoMessage[] = [];

@@ -2,7 +2,7 @@
 // older mapping — otherwise strict mapping dead-letters every document carrying the new field.
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureIndexTemplates, loadIndexTemplates } from '../../src/sink/index-setup.js';
-import { createElasticsearchClient } from '../../src/sink/create-client.js';
+import { createSearchStore } from '../../src/sink/create-client.js';
 import type { SinkConfig } from '../../src/sink/sink-config.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
@@ -12,7 +12,7 @@ describe('index setup on an upgrade (real Elasticsearch)', () => {
     nodes: [serviceSettings().esUrl], rejectUnauthorized: true, indexPrefix: prefix, retentionMonths: 13,
     bulkMaxDocs: 1000, bulkMaxBytes: 5 * 1024 * 1024, requestTimeoutMs: 10_000, maxRetries: 1,
   };
-  const client = createElasticsearchClient(config);
+  const client = createSearchStore(config);
   const index = `${prefix}-2026.11`;
 
   afterAll(async () => {
