@@ -5,8 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { withIndexPrefix } from '../kibana/import-saved-objects.js';
 import { parseNdjson } from '../kibana/saved-objects.js';
+import { packageFile } from '../package-file.js';
 
-export const OSD_DASHBOARDS_FILE = new URL('../../dashboards/opensearch/mailverdict.ndjson', import.meta.url);
+export const OSD_DASHBOARDS_FILE = packageFile('dashboards', 'opensearch', 'mailverdict.ndjson');
 
 export interface OsdConnection {
   url: string;

@@ -9,7 +9,7 @@ import { AlertStore } from '../../src/alerts/alert-store.js';
 import { responseProblems, type PanelRequest, type PanelRequestOptions } from '../../src/kibana/panel-requests.js';
 import { parseNdjson } from '../../src/kibana/saved-objects.js';
 import { osdPanelRequests } from '../../src/opensearch-dashboards/visualization-requests.js';
-import { parseMessage } from '../../src/parse-message.js';
+import { parseMessage } from '../../src/parse/parse-message.js';
 import { BulkSink } from '../../src/sink/bulk-sink.js';
 import { createSearchStore } from '../../src/sink/create-client.js';
 import { ensureIndexTemplates, loadIndexTemplates } from '../../src/sink/index-setup.js';
