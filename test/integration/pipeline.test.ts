@@ -4,12 +4,13 @@ import { readMessage } from '../../src/headers/read-message.js';
 import { startCollector, type Collector } from '../../src/collector/collector.js';
 import { Watermark } from '../../src/mailbox-state/watermark.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
+import { enginesUnderTest } from '../support/engines.js';
 import { createHarness, fixtureMessages, waitFor, type Harness } from './pipeline-harness.js';
 
 const fixtures = fixtureMessages();
 const expectedIds = [...new Set(fixtures.map((f) => f.id))].sort();
 
-describe('pipeline: IMAP → BullMQ → Elasticsearch (real servers)', () => {
+describe('pipeline: IMAP → BullMQ → search store (real servers)', () => {
   let h: Harness | undefined;
   const running: { stop(): Promise<void> }[] = [];
   afterEach(async () => {
@@ -29,8 +30,8 @@ describe('pipeline: IMAP → BullMQ → Elasticsearch (real servers)', () => {
   };
   const watermarkOf = (hh: Harness): Watermark => new Watermark(hh.redis, hh.keyPrefix, { account: 'alice', mailbox: hh.mailbox });
 
-  it('indexes every message exactly once, read-only, and again nothing doubles', async () => {
-    h = await createHarness('flow');
+  it.each(enginesUnderTest())('indexes every message exactly once, read-only, and again nothing doubles ($engine)', async (target) => {
+    h = await createHarness('flow', {}, target);
     expect(fixtures.length).toBeGreaterThan(50);
     const uids = await h.append(fixtures.map((f) => f.raw));
     expect(uids).toHaveLength(fixtures.length);

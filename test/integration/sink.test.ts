@@ -108,7 +108,11 @@ describe.each(enginesUnderTest())('$engine', (target) => {
       const first = await sink.indexBatch(messages, { rawHeaders });
       // Every real fixture document must fit the strict mapping: a dead letter here is a mapping/document drift.
       expect(first.results.filter((r) => r.outcome === 'dead_lettered')).toEqual([]);
-      expect(first).toMatchObject({ created: messages.length, duplicates: 0, deadLettered: 0 });
+      // Duplicates on a first write only come from a retried request whose first attempt got through (a bulk
+      // request that timed out while the engine created this many monthly indices on a busy machine).
+      expect(first).toMatchObject({ deadLettered: 0 });
+      expect(first.created + first.duplicates).toBe(messages.length);
+      if (first.duplicates > 0) expect(first.retries).toBeGreaterThan(0);
       expect(await count(client, `${prefix}-2*`)).toBe(messages.length);
 
       const second = await sink.indexBatch(messages, { rawHeaders });
