@@ -14,7 +14,7 @@ import { runDemo } from '../../workers/run-demo.js';
 import { enginesUnderTest, type EngineUnderTest } from '../support/engines.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
-const SIZE = 600;
+const SIZE = 1000;
 const SEED = 'engines-demo';
 const END = new Date('2026-06-01T00:00:00Z');
 const s = serviceSettings();
