@@ -12,6 +12,7 @@ import { requireAccounts } from '../src/config/require-accounts.js';
 import type { Config } from '../src/config/schema.js';
 import { DEFAULT_DEMO_SEED, DEFAULT_DEMO_SIZE, MAX_DEMO_SIZE, MIN_DEMO_SIZE } from '../src/demo/generate-quarantine.js';
 import { DEMO_ACCOUNT_ID, DEMO_MAILBOX, runDemo } from './run-demo.js';
+import type { SearchEngine } from '../src/sink/sink-config.js';
 import { UsageError, type Command, type CommandIo } from '../src/commands/command.js';
 
 const usage = `Usage: mailverdict demo [options]
@@ -24,7 +25,8 @@ until the mailbox is indexed, runs the alerter over the month, and prints what E
 Without a config file it uses the local services of \`scripts/services up\`: MAILVERDICT_ES_URL
 (http://127.0.0.1:19200), MAILVERDICT_REDIS_URL (redis://127.0.0.1:6379), MAILVERDICT_IMAP_HOST (127.0.0.1),
 MAILVERDICT_IMAP_PORT (10143), MAILVERDICT_DEMO_IMAP_USER (quarantine), MAILVERDICT_DEMO_IMAP_PASSWORD
-(quarantine-pass), MAILVERDICT_KIBANA_URL (none).
+(quarantine-pass), MAILVERDICT_KIBANA_URL (none); with --engine opensearch MAILVERDICT_OS_URL
+(http://127.0.0.1:19250, started by \`scripts/services up opensearch\`) instead of MAILVERDICT_ES_URL.
 
 Options:
   -c, --config <file>    use this configuration (its first IMAP account, or --account)
@@ -33,6 +35,7 @@ Options:
   --size <n>             number of messages (default ${DEFAULT_DEMO_SIZE}, ${MIN_DEMO_SIZE}-${MAX_DEMO_SIZE})
   --seed <text>          generator seed (default "${DEFAULT_DEMO_SEED}"); the same seed on the same day gives the same messages
   --kibana <url>         Kibana to point to in the summary
+  --engine <name>        search engine: elasticsearch or opensearch (default: the configuration's, else elasticsearch)
   --seed-only            only generate and APPEND (e.g. to seed a Dovecot container), then exit
   --ascii                plain ASCII bars
   -h, --help             show this help`;
@@ -62,6 +65,7 @@ async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDe
       size: { type: 'string' },
       seed: { type: 'string' },
       kibana: { type: 'string' },
+      engine: { type: 'string' },
       'seed-only': { type: 'boolean', default: false },
       ascii: { type: 'boolean', default: false },
     },
@@ -72,9 +76,14 @@ async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDe
     throw new UsageError(`--size must be an integer from ${MIN_DEMO_SIZE} to ${MAX_DEMO_SIZE}, got '${values.size}'`);
   }
   const configFile = values.config ?? findConfigFile({ env: io.env })?.file;
-  const config = configFile !== undefined ? loadConfig(values.config === undefined ? { env: io.env } : { file: values.config, env: io.env }) : localServicesConfig(io.env);
+  const engine = values.engine;
+  if (engine !== undefined && engine !== 'elasticsearch' && engine !== 'opensearch') {
+    throw new UsageError(`--engine must be elasticsearch or opensearch, got '${engine}'`);
+  }
+  const loaded = configFile !== undefined ? loadConfig(values.config === undefined ? { env: io.env } : { file: values.config, env: io.env }) : localServicesConfig(io.env, engine);
+  const config: Config = configFile !== undefined && engine !== undefined ? { ...loaded, elasticsearch: { ...loaded.elasticsearch, engine } } : loaded;
   // `status` needs a configuration: the user's file, or (local services) the demo's own, written where the hint says.
-  const statusConfig = configFile !== undefined ? resolve(configFile) : writeDemoConfig(io.env);
+  const statusConfig = configFile !== undefined ? resolve(configFile) : writeDemoConfig(io.env, undefined, engine);
   const accounts = requireAccounts(config, 'the demo', configFile);
   const account = values.account === undefined ? accounts[0] : accounts.find((a) => a.id === values.account);
   if (account === undefined) throw new UsageError(`no account '${values.account}' in the configuration`);
@@ -100,23 +109,25 @@ async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDe
 }
 
 /** The configuration of the local services `scripts/services` runs. */
-export function localServicesConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  return parseConfig(localServicesInput(env), { env: {} });
+export function localServicesConfig(env: Readonly<Record<string, string | undefined>>, engine?: SearchEngine): Config {
+  return parseConfig(localServicesInput(env, engine), { env: {} });
 }
 
 /** Writes the local-services configuration the demo used (mode 0600: it holds the demo IMAP password). */
-export function writeDemoConfig(env: Readonly<Record<string, string | undefined>>, dir = join(tmpdir(), 'mailverdict-demo')): string {
+export function writeDemoConfig(env: Readonly<Record<string, string | undefined>>, dir = join(tmpdir(), 'mailverdict-demo'), engine?: SearchEngine): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, 'config.yaml');
-  writeFileSync(file, `# The configuration \`mailverdict demo\` used (local services of scripts/services).\n${toYaml(localServicesInput(env))}`, { mode: 0o600 });
+  writeFileSync(file, `# The configuration \`mailverdict demo\` used (local services of scripts/services).\n${toYaml(localServicesInput(env, engine))}`, { mode: 0o600 });
   return file;
 }
 
-function localServicesInput(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+function localServicesInput(env: Readonly<Record<string, string | undefined>>, engine: SearchEngine = 'elasticsearch'): Record<string, unknown> {
   const port = Number(env['MAILVERDICT_IMAP_PORT'] ?? '10143');
   return {
     redis: { url: env['MAILVERDICT_REDIS_URL'] ?? 'redis://127.0.0.1:6379' },
-    elasticsearch: { nodes: [env['MAILVERDICT_ES_URL'] ?? 'http://127.0.0.1:19200'] },
+    elasticsearch: engine === 'opensearch'
+      ? { engine, nodes: [env['MAILVERDICT_OS_URL'] ?? 'http://127.0.0.1:19250'] }
+      : { nodes: [env['MAILVERDICT_ES_URL'] ?? 'http://127.0.0.1:19200'] },
     accounts: [{
       id: DEMO_ACCOUNT_ID,
       host: env['MAILVERDICT_IMAP_HOST'] ?? '127.0.0.1',

@@ -11,7 +11,7 @@ import { startWorker, type RunningWorker } from './worker.js';
 import { processCollectorId } from './process-identity.js';
 import { createRedis } from '../src/queue/connection.js';
 import { openMessageQueue } from '../src/queue/message-queue.js';
-import { createElasticsearchClient } from '../src/sink/create-client.js';
+import { createSearchStore } from '../src/sink/create-client.js';
 import { elasticsearchReachability } from '../src/sink/elasticsearch-reachability.js';
 import { checkIndexTemplates, ensureIndexTemplates } from '../src/sink/index-setup.js';
 import { deleteExpiredIndices } from '../src/sink/retention.js';
@@ -50,7 +50,7 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
   // Before any connection is opened: a collector without accounts is a config error, not a half-started process.
   const accounts = roles.has('collect') ? requireAccounts(config, 'the collect role') : [];
   const metrics = options.metrics ?? new PipelineMetrics();
-  const es = createElasticsearchClient(config.elasticsearch);
+  const es = createSearchStore(config.elasticsearch);
   const redis = createRedis(config.redis, 'command', (err) => logger.debug({ err: err.message }, 'redis connection error'));
   const timers: NodeJS.Timeout[] = [];
   const stoppers: (() => Promise<void>)[] = [];

@@ -2,7 +2,7 @@
 // demo's), apply the index templates (setup), run a collector and a worker in this process until the
 // mailbox's committed watermark reaches its last UID (backlog empty), run the alerter over the month, and
 // summarize what Elasticsearch now holds. Only the demo's own mailbox and documents are touched.
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../src/sink/search-store.js';
 import type { TextSink } from '../src/commands/command.js';
 import { startCollector } from '../src/collector/collector.js';
 import { imapOptions } from '../src/collector/imap-options.js';
@@ -15,7 +15,7 @@ import { processCollectorId } from './process-identity.js';
 import { createRedis } from '../src/queue/connection.js';
 import { queuePrefix } from '../src/queue/queue-names.js';
 import { Progress } from '../src/replay/progress.js';
-import { createElasticsearchClient } from '../src/sink/create-client.js';
+import { createSearchStore } from '../src/sink/create-client.js';
 import { ensureIndexTemplates } from '../src/sink/index-setup.js';
 import { queryDemoSummary, type DemoSummary } from '../src/demo/demo-summary.js';
 import { formatDemoSummary } from '../src/demo/format-summary.js';
@@ -92,7 +92,7 @@ async function seedAndIndex(
   const brief = { start: q.start, end: q.end, spike: q.spike, seed: q.seed };
   if (o.seedOnly === true) return { quarantine: brief, seeded, seconds: (Date.now() - started) / 1000 };
 
-  const client = createElasticsearchClient(o.config.elasticsearch);
+  const client = createSearchStore(o.config.elasticsearch);
   try {
     const templates = await ensureIndexTemplates(client, o.config.elasticsearch);
     await step(`setup: ${templates.length} index templates ready`);
@@ -149,7 +149,7 @@ async function acquireDemoLock(config: Config, account: string, mailbox: string)
  * Documents of an earlier demo run from the same mailbox (its mailbox was just replaced). Search + bulk delete
  * in pages: _delete_by_query lives in a module a minimal Elasticsearch may lack.
  */
-async function removePreviousDemo(client: Client, prefix: string, account: string, mailbox: string): Promise<void> {
+async function removePreviousDemo(client: SearchStore, prefix: string, account: string, mailbox: string): Promise<void> {
   const index = `${prefix}-2*`;
   const query = { bool: { filter: [{ term: { 'mailverdict.origin.account': account } }, { term: { 'mailverdict.origin.mailbox': mailbox } }] } };
   await client.indices.refresh({ index, allow_no_indices: true, ignore_unavailable: true });
@@ -160,7 +160,7 @@ async function removePreviousDemo(client: Client, prefix: string, account: strin
   }
 }
 
-async function removeDocumentsById(client: Client, prefix: string, ids: readonly string[]): Promise<void> {
+async function removeDocumentsById(client: SearchStore, prefix: string, ids: readonly string[]): Promise<void> {
   const index = `${prefix}-2*`;
   for (let i = 0; i < ids.length; i += 1000) {
     const found = await client.search({

@@ -1,11 +1,11 @@
 // The BullMQ Worker consuming message batches, per BullMQ's production guide: its own blocking
 // connection (maxRetriesPerRequest null), an 'error' listener, and close() that lets in-flight batches
 // finish (or, when forced, hands them back: BullMQ re-delivers stalled jobs to another worker).
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../src/sink/search-store.js';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BulkSink, type BulkSinkOptions } from '../src/sink/bulk-sink.js';
-import { createElasticsearchClient } from '../src/sink/create-client.js';
+import { createSearchStore } from '../src/sink/create-client.js';
 import type { SinkConfig } from '../src/sink/sink-config.js';
 import { createRedis, type RedisSettings } from '../src/queue/connection.js';
 import { BATCH_BACKOFF_TYPE, batchBackoffMs } from '../src/queue/job-options.js';
@@ -24,7 +24,7 @@ export interface WorkerConfig {
 
 export interface WorkerDeps {
   /** Defaults to a client built from config.elasticsearch. */
-  elasticsearch?: Client;
+  elasticsearch?: SearchStore;
   sink?: BulkSink;
   sinkOptions?: BulkSinkOptions;
   events?: PipelineEvents & { failed?(error: { code: string; message: string }): void };
@@ -41,7 +41,7 @@ export interface RunningWorker {
 }
 
 export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): Promise<RunningWorker> {
-  const elasticsearch = deps.elasticsearch ?? createElasticsearchClient(config.elasticsearch);
+  const elasticsearch = deps.elasticsearch ?? createSearchStore(config.elasticsearch);
   const ownsClient = deps.elasticsearch === undefined;
   const sink = deps.sink ?? new BulkSink(elasticsearch, config.elasticsearch, deps.sinkOptions ?? {});
   const redis: Redis = createRedis(config.redis, 'command');

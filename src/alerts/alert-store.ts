@@ -1,7 +1,7 @@
 // The alert index is both the history the dashboard shows and the alerter's persistent state. A transition is
 // written with `create` under a deterministic _id (alert id + state): the first writer wins, and a repeat —
 // after a restart, or from a second alerter process — gets 409 and is not notified again.
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../sink/search-store.js';
 import { alertKey, type ActiveAlert, type AlertEvent } from './alert-event.js';
 
 const PAGE_SIZE = 500;
@@ -12,7 +12,7 @@ export function alertIndexName(indexPrefix: string): string {
 }
 
 export class AlertStore {
-  constructor(private readonly client: Client, readonly index: string) {}
+  constructor(private readonly client: SearchStore, readonly index: string) {}
 
   /** Writes the transition; false when it was already recorded (then nobody must be notified again). */
   async record(event: AlertEvent): Promise<boolean> {

@@ -2,7 +2,7 @@
 // record transitions in the alert index (the commit point: only a transition this process created is sent),
 // then log them and send them to the webhooks. State lives in the alert index, so restarts and several
 // alerter processes never notify the same transition twice.
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../sink/search-store.js';
 import type { Redis } from 'ioredis';
 import type { AlertConfig } from './alert-config.js';
 import { alertKey, type ActiveAlert, type AlertEvent } from './alert-event.js';
@@ -24,7 +24,7 @@ export interface AlerterConfig {
 }
 
 export interface AlerterDeps {
-  client: Client;
+  client: SearchStore;
   /** Needed for the silent-collector rule (unless `mailboxPolls` is given). */
   redis?: Redis;
   mailboxPolls?: MailboxPollReader;
@@ -151,7 +151,7 @@ export class Alerter {
  * Per gateway node: documents with the per-gateway arrays count for every gateway that stamped them; older
  * documents count for their top-level gateway and host (`groupBy`), under the same "<id>@<host>" key.
  */
-export async function fetchGatewayStats(client: Client, index: string, q: ScanStatsQuery): Promise<GatewayStats[]> {
+export async function fetchGatewayStats(client: SearchStore, index: string, q: ScanStatsQuery): Promise<GatewayStats[]> {
   const byKey = new Map<string, GatewayStats>();
   for (const s of [...await fetchNodeScanStats(client, index, q), ...await fetchScanStats(client, index, q)]) {
     const seen = byKey.get(s.gateway);

@@ -4,7 +4,7 @@
 // stamped (composite over gateway_nodes), numerators the messages whose entry for that node has one of the
 // rule's statuses (composite over by_gateway_node). Both are keyword arrays, so one message counts once for
 // each gateway that handled it. Request building and response reading are pure; `fetchNodeScanStats` pages.
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../sink/search-store.js';
 import type { GatewayStats, WindowCounts } from './evaluate-spike.js';
 import { windowRanges, type ScanStatsQuery } from './scan-stats-query.js';
 
@@ -112,7 +112,7 @@ export function nodeStats(q: ScanStatsQuery, nodes: readonly KeyCounts[], status
   }));
 }
 
-async function fetchKeyCounts(client: Client, index: string, q: ScanStatsQuery, field: string): Promise<KeyCounts[]> {
+async function fetchKeyCounts(client: SearchStore, index: string, q: ScanStatsQuery, field: string): Promise<KeyCounts[]> {
   const all: KeyCounts[] = [];
   let after: AfterKey | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -126,7 +126,7 @@ async function fetchKeyCounts(client: Client, index: string, q: ScanStatsQuery, 
 }
 
 /** Every gateway node's stats for one rule at one evaluation time, from the per-gateway arrays. */
-export async function fetchNodeScanStats(client: Client, index: string, q: ScanStatsQuery): Promise<GatewayStats[]> {
+export async function fetchNodeScanStats(client: SearchStore, index: string, q: ScanStatsQuery): Promise<GatewayStats[]> {
   const [nodes, statuses] = [await fetchKeyCounts(client, index, q, GATEWAY_NODES_FIELD), await fetchKeyCounts(client, index, q, SCAN_BY_NODE_FIELD)];
   return nodeStats(q, nodes, statuses);
 }

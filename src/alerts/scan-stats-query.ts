@@ -3,7 +3,7 @@
 // windows (date_range buckets ending exactly at the evaluation time) and of the baseline period before the
 // current window. Their keys ("ksmg@mx1") match the node keys of newer documents, so an upgrade does not split a
 // gateway's history. Request building and response reading are pure; `fetchScanStats` does the paging.
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../sink/search-store.js';
 import type { SpikeRule } from './alert-config.js';
 import type { GatewayStats, WindowCounts } from './evaluate-spike.js';
 
@@ -106,7 +106,7 @@ export function gatewayKey(groupBy: readonly string[], key: AfterKey): string {
 }
 
 /** Every gateway's stats for one rule at one evaluation time. */
-export async function fetchScanStats(client: Client, index: string, q: ScanStatsQuery): Promise<GatewayStats[]> {
+export async function fetchScanStats(client: SearchStore, index: string, q: ScanStatsQuery): Promise<GatewayStats[]> {
   const all: GatewayStats[] = [];
   let after: AfterKey | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {

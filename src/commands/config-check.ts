@@ -2,14 +2,14 @@
 // (and whether it keeps queue state safely), Elasticsearch (and its index templates), each IMAP account
 // (login, every mailbox) and Kibana when configured. One line per check; exit 1 when any check failed.
 import { parseArgs } from 'node:util';
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../sink/search-store.js';
 import { ImapFlow } from 'imapflow';
 import { imapOptions } from '../collector/imap-options.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { AccountConfig, Config } from '../config/schema.js';
 import { createRedis } from '../queue/connection.js';
-import { createElasticsearchClient } from '../sink/create-client.js';
+import { createSearchStore } from '../sink/create-client.js';
 import { elasticsearchReachability } from '../sink/elasticsearch-reachability.js';
 import { checkIndexTemplates } from '../sink/index-setup.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
@@ -141,9 +141,9 @@ export async function checkRedis(config: Config, timeoutMs: number): Promise<Che
 export async function checkElasticsearch(config: Config, timeoutMs: number): Promise<CheckLine[]> {
   const name = 'elasticsearch';
   const where = config.elasticsearch.nodes.map(redactUrl).join(', ');
-  let client: Client;
+  let client: SearchStore;
   try {
-    client = createElasticsearchClient({ ...config.elasticsearch, requestTimeoutMs: timeoutMs, maxRetries: 0 });
+    client = createSearchStore({ ...config.elasticsearch, requestTimeoutMs: timeoutMs, maxRetries: 0 });
   } catch (err) {
     return [{ status: 'fail', name, detail: reason(err) }];
   }

@@ -15,7 +15,7 @@ import { QueueTarget } from '../replay/queue-target.js';
 import { replayPaths, totalBytes } from '../replay/replay-files.js';
 import { ReplayStopped, sleepUnlessStopped, stoppedExitCode } from '../replay/replay-stopped.js';
 import { BulkSink } from '../sink/bulk-sink.js';
-import { createElasticsearchClient } from '../sink/create-client.js';
+import { createSearchStore } from '../sink/create-client.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 import { GATEWAY_OPTION_HELP, gatewayOption } from './gateway-option.js';
 
@@ -97,7 +97,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
   const limits = { batchMaxMessages: Math.min(config.queue.batchMaxMessages, config.elasticsearch.bulkMaxDocs), batchMaxBytes: config.queue.batchMaxBytes };
 
   if (values.direct) {
-    const client = createElasticsearchClient(config.elasticsearch);
+    const client = createSearchStore(config.elasticsearch);
     try {
       const target = new DirectTarget(new BulkSink(client, config.elasticsearch), { gateway, internalDomains: config.internalDomains });
       const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });

@@ -2,8 +2,9 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/schema.js';
 import { setupKibana } from '../kibana/setup-kibana.js';
+import { setupOpenSearchDashboards } from '../opensearch-dashboards/setup-dashboards.js';
 import type { KibanaConnection } from '../kibana/kibana-client.js';
-import { createElasticsearchClient } from '../sink/create-client.js';
+import { createSearchStore } from '../sink/create-client.js';
 import { ensureIndexTemplates } from '../sink/index-setup.js';
 import { UsageError, type Command } from './command.js';
 import { commandConfig, CONFIG_OPTION, CONFIG_USAGE } from './config-option.js';
@@ -18,6 +19,8 @@ Options:
 ${CONFIG_USAGE}
   --kibana <url>        import the dashboards into this Kibana (done anyway when kibana.url is configured)
   --kibana-rules        also create/update the Kibana alerting rules
+  --dashboards <url>    import the dashboards into this OpenSearch Dashboards (elasticsearch.engine: opensearch;
+                        dashboards/opensearch/mailverdict.ndjson)
   -h, --help            show this help`;
 
 export const setupCommand: Command = {
@@ -27,11 +30,16 @@ export const setupCommand: Command = {
   async run(args, io) {
     const { values } = parseArgs({
       args,
-      options: { ...CONFIG_OPTION, kibana: { type: 'string' }, 'kibana-rules': { type: 'boolean', default: false } },
+      options: {
+        ...CONFIG_OPTION, kibana: { type: 'string' }, 'kibana-rules': { type: 'boolean', default: false }, dashboards: { type: 'string' },
+      },
       strict: true,
     });
     const config = commandConfig(values.config, io);
-    const client = createElasticsearchClient(config.elasticsearch);
+    if (values.dashboards !== undefined && config.elasticsearch.engine !== 'opensearch') {
+      throw new UsageError('--dashboards imports into OpenSearch Dashboards: expected elasticsearch.engine: opensearch (for Kibana use --kibana)');
+    }
+    const client = createSearchStore(config.elasticsearch);
     try {
       const changes = await ensureIndexTemplates(client, config);
       for (const c of changes) {
@@ -39,6 +47,11 @@ export const setupCommand: Command = {
         for (const p of c.problems ?? []) await io.stderr.write(`warning: ${p}\n`);
       }
       await io.stdout.write(`index templates ready (${changes.length} checked)\n`);
+      if (values.dashboards !== undefined) {
+        const osd = { url: values.dashboards, username: config.elasticsearch.username, password: config.elasticsearch.password };
+        const result = await setupOpenSearchDashboards(osd, config.elasticsearch.indexPrefix);
+        await io.stdout.write(`opensearch dashboards: ${result.importedObjects} saved objects imported into ${values.dashboards}\n`);
+      }
       if (values.kibana !== undefined || config.kibana !== undefined || values['kibana-rules']) {
         const kibana = kibanaConnection(config, values.kibana);
         const result = await setupKibana({

@@ -5,7 +5,7 @@ import { readMailboxStatuses, type MailboxStatus } from '../mailbox-state/mailbo
 import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
 import { queuePrefix } from '../queue/queue-names.js';
-import { createElasticsearchClient } from '../sink/create-client.js';
+import { createSearchStore } from '../sink/create-client.js';
 import { deadLetterIndexName } from '../sink/index-name.js';
 import type { Command } from './command.js';
 import { commandConfig, CONFIG_OPTION, CONFIG_USAGE } from './config-option.js';
@@ -36,7 +36,7 @@ export const statusCommand: Command = {
     const redis = createRedis(config.redis, 'command');
     const queue = openMessageQueue(config, redis);
     queue.on('error', () => undefined);
-    const es = createElasticsearchClient(config.elasticsearch);
+    const es = createSearchStore(config.elasticsearch);
     try {
       const report: StatusReport = {
         mailboxes: await readMailboxStatuses(redis, queuePrefix(config)),
@@ -53,7 +53,7 @@ export const statusCommand: Command = {
   },
 };
 
-async function documentCounts(es: ReturnType<typeof createElasticsearchClient>, prefix: string): Promise<StatusReport['documents']> {
+async function documentCounts(es: ReturnType<typeof createSearchStore>, prefix: string): Promise<StatusReport['documents']> {
   try {
     const [indexed, dead] = await Promise.all([
       es.count({ index: `${prefix}-2*`, ignore_unavailable: true, allow_no_indices: true }),

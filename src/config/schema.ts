@@ -129,6 +129,8 @@ const redisSchema = z
 
 const elasticsearchSchema = z
   .object({
+    /** Which search engine the nodes run: `elasticsearch` (8.x) or `opensearch` (2.x); each has its own client. @default "elasticsearch" */
+    engine: oneOf(['elasticsearch', 'opensearch']).default('elasticsearch'),
     /** Elasticsearch node URLs (`http://` or `https://`); a single URL is accepted too. */
     nodes: list(urlWithScheme(['http', 'https']), 'expected a list of one or more http(s) URLs').describe(ENV_LIST),
     /** API key (the base64 `encoded` form). Secret: may be given as `apiKeyFile`. Excludes username/password. */

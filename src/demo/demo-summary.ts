@@ -4,7 +4,7 @@
 // arrays `mailverdict.gateway_ids`, `mailverdict.spam.by_gateway`, `mailverdict.scan.by_gateway`): a message
 // that passed KSMG, amavis and Exchange counts once for each. Documents without those arrays (written before
 // them) count for their top-level gateway, as the alerter counts them.
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../sink/search-store.js';
 
 export interface GatewaySummary {
   gateway: string;
@@ -51,7 +51,7 @@ function mailboxQuery(scope: SummaryScope): Record<string, unknown> {
   return { bool: { should: [under('origin'), under('source')], minimum_should_match: 1 } };
 }
 
-export async function queryDemoSummary(client: Client, scope: SummaryScope): Promise<DemoSummary> {
+export async function queryDemoSummary(client: SearchStore, scope: SummaryScope): Promise<DemoSummary> {
   const index = `${scope.indexPrefix}-2*`;
   await client.indices.refresh({ index: `${scope.indexPrefix}-*`, allow_no_indices: true, ignore_unavailable: true });
   const response = await client.search({

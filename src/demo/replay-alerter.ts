@@ -5,7 +5,7 @@
 // The alert index is the alerter's state and it has no notion of "as of": events an earlier replay recorded
 // later in the period would make this one see incidents as already closed and fire again. So the spike-rule
 // events of the period are removed first and re-derived from the data (the demo sends no webhooks).
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../sink/search-store.js';
 import type { AlertConfig } from '../alerts/alert-config.js';
 import { Alerter } from '../alerts/alerter.js';
 
@@ -15,7 +15,7 @@ export interface AlerterReplayResult {
   recorded: number;
 }
 
-export async function replayAlerter(client: Client, alerts: AlertConfig, indexPrefix: string, start: Date, end: Date): Promise<AlerterReplayResult> {
+export async function replayAlerter(client: SearchStore, alerts: AlertConfig, indexPrefix: string, start: Date, end: Date): Promise<AlerterReplayResult> {
   // The silent-collector rule is about live collectors, not history.
   const config = { alerts: { ...alerts, silentCollector: { ...alerts.silentCollector, enabled: false }, webhooks: [] }, elasticsearch: { indexPrefix } };
   const alerter = new Alerter(config, { client });
@@ -46,7 +46,7 @@ export async function replayAlerter(client: Client, alerts: AlertConfig, indexPr
 }
 
 /** Ends (ms) of the fixed windows of `stepMs` that contain at least one scan with one of `statuses`. */
-async function windowEndsWithMatches(client: Client, prefix: string, timeField: string, statuses: readonly string[], stepMs: number, start: Date, end: Date): Promise<number[]> {
+async function windowEndsWithMatches(client: SearchStore, prefix: string, timeField: string, statuses: readonly string[], stepMs: number, start: Date, end: Date): Promise<number[]> {
   const response = await client.search({
     index: `${prefix}-2*`,
     size: 0,
@@ -64,7 +64,7 @@ async function windowEndsWithMatches(client: Client, prefix: string, timeField: 
 }
 
 /** Spike-rule alert events recorded for [start, end + a day) (a resolution may come a little after the end). */
-async function removeAlertsOfPeriod(client: Client, index: string, rules: string[], start: Date, end: Date): Promise<void> {
+async function removeAlertsOfPeriod(client: SearchStore, index: string, rules: string[], start: Date, end: Date): Promise<void> {
   const query = { bool: { filter: [
     { terms: { rule: rules } },
     { range: { '@timestamp': { gte: start.toISOString(), lt: new Date(end.getTime() + 86_400_000).toISOString() } } },

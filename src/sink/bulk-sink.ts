@@ -4,7 +4,7 @@
 // - overload, restarts and connection loss are retried with backoff; if they outlast the retries a
 //   TransientIndexError tells the caller to retry the whole batch later, which is harmless because of create + _id.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from './search-store.js';
 import type { ParsedMessage } from '../document/types.js';
 import { buildDeadLetter, buildParseFailureLetter, describeItemError, parseFailureId, type ParseFailure, type Rejection } from './dead-letter.js';
 import { IndexRequestError, SinkError, TransientIndexError, errorTypeOf, statusCodeOf } from './errors.js';
@@ -89,7 +89,7 @@ export class BulkSink {
   private readonly maxDelayMs: number;
 
   constructor(
-    private readonly client: Client,
+    private readonly client: SearchStore,
     config: SinkConfigInput,
     private readonly options: BulkSinkOptions = {},
   ) {

@@ -1,14 +1,32 @@
-// One @elastic/elasticsearch client from the `elasticsearch` config section: nodes, API key or basic auth,
-// CA file, certificate verification, request timeout. The client never calls GET / (the test server has no info()).
+// The search store from the `elasticsearch` config section: the engine's own official client (Elasticsearch or
+// OpenSearch) with the nodes, basic auth or API key, CA file, certificate verification and request timeout.
+// Neither client calls GET / on its own.
 import { readFileSync } from 'node:fs';
 import { Client, type ClientOptions } from '@elastic/elasticsearch';
 import { SinkError } from './errors.js';
-import { sinkConfig, type SinkConfigInput } from './sink-config.js';
+import { createOpenSearchStore } from './opensearch-store.js';
+import type { SearchStore } from './search-store.js';
+import { sinkConfig, type SinkConfig, type SinkConfigInput } from './sink-config.js';
 
-export function createElasticsearchClient(input: SinkConfigInput): Client {
+export function createSearchStore(input: SinkConfigInput): SearchStore {
   const config = sinkConfig(input);
   if (config.nodes.length === 0) {
     throw new SinkError('invalid_config', 'elasticsearch.nodes: expected at least one node URL');
+  }
+  const ca = readCa(config);
+  if ((config.engine ?? 'elasticsearch') === 'opensearch') {
+    // OpenSearch's security plugin has no API keys (it has basic auth, certificates, JWT).
+    if (config.apiKey !== undefined) {
+      throw new SinkError('invalid_config', 'elasticsearch.apiKey: OpenSearch has no API keys; expected username and password with engine opensearch');
+    }
+    return createOpenSearchStore({
+      nodes: config.nodes,
+      name: 'mailverdict',
+      requestTimeout: config.requestTimeoutMs,
+      maxRetries: config.maxRetries,
+      ...(config.username === undefined ? {} : { auth: { username: config.username, password: config.password ?? '' } }),
+      ssl: { rejectUnauthorized: config.rejectUnauthorized, ...(ca === undefined ? {} : { ca }) },
+    });
   }
   const options: ClientOptions = {
     nodes: config.nodes,
@@ -20,15 +38,16 @@ export function createElasticsearchClient(input: SinkConfigInput): Client {
   };
   if (config.apiKey !== undefined) options.auth = { apiKey: config.apiKey };
   else if (config.username !== undefined) options.auth = { username: config.username, password: config.password ?? '' };
+  options.tls = { rejectUnauthorized: config.rejectUnauthorized, ...(ca === undefined ? {} : { ca }) };
+  const store: SearchStore = new Client(options);
+  return store;
+}
 
-  const tls: NonNullable<ClientOptions['tls']> = { rejectUnauthorized: config.rejectUnauthorized };
-  if (config.caFile !== undefined) {
-    try {
-      tls.ca = readFileSync(config.caFile);
-    } catch (err) {
-      throw new SinkError('ca_file_unreadable', `elasticsearch.caFile: cannot read ${config.caFile}`, { cause: err });
-    }
+function readCa(config: SinkConfig): Buffer | undefined {
+  if (config.caFile === undefined) return undefined;
+  try {
+    return readFileSync(config.caFile);
+  } catch (err) {
+    throw new SinkError('ca_file_unreadable', `elasticsearch.caFile: cannot read ${config.caFile}`, { cause: err });
   }
-  options.tls = tls;
-  return new Client(options);
 }

@@ -1,7 +1,7 @@
 // Whether Elasticsearch answers, as `config check` and every process's /health both report it. One
 // decision for both: a 403 on cluster health means reachable and authenticated, but the key lacks the
 // cluster `monitor` privilege (least-privilege keys do) — said so, not reported as down; a 401 is down.
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from './search-store.js';
 
 export interface Reachability {
   /** Answered and accepted the credentials. */
@@ -11,7 +11,7 @@ export interface Reachability {
   detail: string;
 }
 
-export async function elasticsearchReachability(client: Client, timeoutMs: number): Promise<Reachability> {
+export async function elasticsearchReachability(client: SearchStore, timeoutMs: number): Promise<Reachability> {
   try {
     const health = await client.cluster.health({}, { requestTimeout: timeoutMs, maxRetries: 0 });
     return { reachable: true, healthy: health.status !== 'red', detail: `cluster ${health.cluster_name}, status ${health.status}` };

@@ -89,6 +89,7 @@ export function safeCause(err: unknown): Error {
   return copy;
 }
 
+// Both engines' clients put the HTTP status and the parsed body on `meta` of their ResponseError.
 export function statusCodeOf(err: unknown): number | undefined {
   if (err instanceof errors.ResponseError) return err.meta.statusCode;
   const status = (err as { meta?: { statusCode?: unknown } } | undefined)?.meta?.statusCode;
@@ -97,8 +98,8 @@ export function statusCodeOf(err: unknown): number | undefined {
 
 /** Short type for meta/metrics: the Elasticsearch error type of a response, else the client error's name. */
 export function errorTypeOf(err: unknown): string {
-  if (err instanceof errors.ResponseError) {
-    const body = err.meta.body as { error?: { type?: unknown } } | undefined;
+  if (statusCodeOf(err) !== undefined) {
+    const body = (err as { meta?: { body?: { error?: { type?: unknown } } } }).meta?.body;
     if (typeof body?.error?.type === 'string') return body.error.type;
   }
   return err instanceof Error ? err.name : typeof err;

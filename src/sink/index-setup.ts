@@ -4,9 +4,9 @@
 // installed template is current.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errors, type Client } from '@elastic/elasticsearch';
+import type { SearchStore } from './search-store.js';
 import { packageFile } from '../package-file.js';
-import { SinkError } from './errors.js';
+import { SinkError, statusCodeOf } from './errors.js';
 import { indexPrefixProblem } from './index-name.js';
 import { sinkConfig, type SinkConfigInput } from './sink-config.js';
 
@@ -73,7 +73,7 @@ export function loadIndexTemplates(prefix: string, mappingsDir: string = DEFAULT
  * A template installed by a newer mailverdict (higher version) is left alone.
  */
 export async function ensureIndexTemplates(
-  client: Client,
+  client: SearchStore,
   config: SinkConfigInput,
   options: IndexSetupOptions = {},
 ): Promise<TemplateChange[]> {
@@ -86,7 +86,7 @@ export async function ensureIndexTemplates(
       continue;
     }
     await request(`PUT _index_template/${spec.name}`, () =>
-      client.indices.putIndexTemplate({ name: spec.name, ...spec.body } as Parameters<Client['indices']['putIndexTemplate']>[0]),
+      client.indices.putIndexTemplate({ name: spec.name, ...spec.body } as Parameters<SearchStore['indices']['putIndexTemplate']>[0]),
     );
     changes.push({ name: spec.name, action: installed === undefined ? 'created' : 'updated', version: spec.version });
   }
@@ -103,7 +103,7 @@ export async function ensureIndexTemplates(
 
 /** Adds the template's fields to each existing index it matches; an index that refuses (a conflicting
  * mapping from elsewhere) is reported, not fatal, so one foreign index cannot stop the pipeline. */
-async function addFieldsToExistingIndices(client: Client, spec: IndexTemplateSpec): Promise<string[]> {
+async function addFieldsToExistingIndices(client: SearchStore, spec: IndexTemplateSpec): Promise<string[]> {
   const mappings = (spec.body['template'] as { mappings?: { properties?: Record<string, unknown> } } | undefined)?.mappings;
   if (mappings?.properties === undefined) return [];
   const existing = await request(`GET ${spec.indexPatterns.join(',')}`, () =>
@@ -111,7 +111,7 @@ async function addFieldsToExistingIndices(client: Client, spec: IndexTemplateSpe
   const problems: string[] = [];
   for (const index of Object.keys(existing)) {
     try {
-      await client.indices.putMapping({ index, properties: mappings.properties } as Parameters<Client['indices']['putMapping']>[0]);
+      await client.indices.putMapping({ index, properties: mappings.properties } as Parameters<SearchStore['indices']['putMapping']>[0]);
     } catch (err) {
       problems.push(`index ${index} keeps its old mapping: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
     }
@@ -121,7 +121,7 @@ async function addFieldsToExistingIndices(client: Client, spec: IndexTemplateSpe
 
 /** Problems with the installed templates (missing, outdated, other index patterns); empty when all is well. */
 export async function checkIndexTemplates(
-  client: Client,
+  client: SearchStore,
   config: SinkConfigInput,
   options: IndexSetupOptions = {},
 ): Promise<string[]> {
@@ -144,7 +144,7 @@ export async function checkIndexTemplates(
   return problems;
 }
 
-async function getInstalled(client: Client, name: string): Promise<{ version: number | undefined; patterns: string[] } | undefined> {
+async function getInstalled(client: SearchStore, name: string): Promise<{ version: number | undefined; patterns: string[] } | undefined> {
   try {
     const response = await client.indices.getIndexTemplate({ name });
     const found = response.index_templates.find((t) => t.name === name);
@@ -156,7 +156,7 @@ async function getInstalled(client: Client, name: string): Promise<{ version: nu
       patterns: Array.isArray(patterns) ? patterns.map(String) : typeof patterns === 'string' ? [patterns] : [],
     };
   } catch (err) {
-    if (err instanceof errors.ResponseError && err.meta.statusCode === 404) return undefined;
+    if (statusCodeOf(err) === 404) return undefined;
     throw wrap(`GET _index_template/${name}`, err);
   }
 }
@@ -179,7 +179,7 @@ async function request<T>(what: string, run: () => Promise<T>): Promise<T> {
 }
 
 function wrap(what: string, err: unknown): SinkError {
-  const status = err instanceof errors.ResponseError ? err.meta.statusCode : undefined;
+  const status = statusCodeOf(err);
   const message = err instanceof Error ? err.message : String(err);
   return new SinkError('elasticsearch_request_failed', `${what} failed: ${message}`, {
     meta: status === undefined ? {} : { statusCode: status },

@@ -1,7 +1,7 @@
 // Retention without ILM (the target cluster may not have it): delete monthly indices `<prefix>-YYYY.MM`
 // older than `retentionMonths`. Only names of exactly that shape are considered, so the dead-letter,
 // alert and undated indices — and anything else sharing the prefix — are never touched.
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from './search-store.js';
 import { SinkError } from './errors.js';
 import { indexPrefixProblem, parseMonthlyIndex } from './index-name.js';
 import { sinkConfig, type SinkConfigInput } from './sink-config.js';
@@ -28,7 +28,7 @@ export function expiredIndices(names: readonly string[], prefix: string, retenti
 }
 
 /** Delete the expired monthly indices; returns their names (sorted). */
-export async function deleteExpiredIndices(client: Client, config: SinkConfigInput, now: Date = new Date()): Promise<string[]> {
+export async function deleteExpiredIndices(client: SearchStore, config: SinkConfigInput, now: Date = new Date()): Promise<string[]> {
   const { indexPrefix: prefix, retentionMonths } = sinkConfig(config);
   const problem = indexPrefixProblem(prefix);
   if (problem !== undefined) throw new SinkError('invalid_index_prefix', `elasticsearch.indexPrefix ${JSON.stringify(prefix)} ${problem}`);

@@ -3,6 +3,7 @@
 // the cluster's state (overload, restart, closed or read-only index, missing credentials) is retried and
 // in the end surfaces as a TransientIndexError, so the job is retried later and nothing is lost.
 import { errors } from '@elastic/elasticsearch';
+import { errors as openSearchErrors } from '@opensearch-project/opensearch';
 import { statusCodeOf } from './errors.js';
 
 export type ItemOutcome = 'created' | 'duplicate' | 'retry' | 'reject';
@@ -44,7 +45,11 @@ export function classifyRequestError(err: unknown): RequestFailure {
     err instanceof errors.ConnectionError ||
     err instanceof errors.TimeoutError ||
     err instanceof errors.NoLivingConnectionsError ||
-    err instanceof errors.DeserializationError
+    err instanceof errors.DeserializationError ||
+    err instanceof openSearchErrors.ConnectionError ||
+    err instanceof openSearchErrors.TimeoutError ||
+    err instanceof openSearchErrors.NoLivingConnectionsError ||
+    err instanceof openSearchErrors.DeserializationError
   ) {
     return 'retry';
   }

@@ -2,7 +2,11 @@
 // written out here so src/sink compiles on its own. Optional fields allow `undefined` so the zod output type
 // (which has `?: T | undefined` under exactOptionalPropertyTypes) is assignable to it.
 
+export type SearchEngine = 'elasticsearch' | 'opensearch';
+
 export interface SinkConfig {
+  /** Which engine the nodes run. Default elasticsearch (configs written before OpenSearch support). */
+  engine?: SearchEngine | undefined;
   nodes: string[];
   apiKey?: string | undefined;
   username?: string | undefined;

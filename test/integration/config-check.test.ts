@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../workers/cli.js';
 import type { CommandIo } from '../../src/commands/command.js';
 import { configCommand } from '../../src/commands/config-check.js';
+import { enginesUnderTest } from '../support/engines.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
 const s = serviceSettings();
@@ -16,11 +17,11 @@ const dir = mkdtempSync(join(tmpdir(), 'mv-config-check-'));
 const mailbox = uniqueName('it-check');
 const prefix = uniqueName('it-check').toLowerCase();
 
-function configFile(name: string, overrides: { esUrl?: string; password?: string; mailboxes?: string[] } = {}): string {
+function configFile(name: string, overrides: { esUrl?: string; engine?: string; password?: string; mailboxes?: string[] } = {}): string {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, [
     `redis: { url: "${s.redisUrl}", keyPrefix: "${prefix}" }`,
-    `elasticsearch: { nodes: ["${overrides.esUrl ?? s.esUrl}"], indexPrefix: "${prefix}" }`,
+    `elasticsearch: { engine: ${overrides.engine ?? 'elasticsearch'}, nodes: ["${overrides.esUrl ?? s.esUrl}"], indexPrefix: "${prefix}" }`,
     'accounts:',
     '  - id: quarantine',
     `    host: ${s.imapHost}`,
@@ -65,13 +66,14 @@ describe('mailverdict config check (real Redis, Elasticsearch, Dovecot)', () => 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('passes with a good configuration: one ok line per connection and mailbox, exit 0', async () => {
-    const { code, lines } = await check(configFile('good'));
+  it.each(enginesUnderTest())('passes with a good configuration: one ok line per connection and mailbox, exit 0 ($engine)', async ({ engine, url }) => {
+    const { code, lines } = await check(configFile(`good-${engine}`, { engine, esUrl: url }));
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
     expect(code).toBe(0);
     expect(line(lines, 'ok', 'config')).toBeDefined();
     expect(line(lines, 'ok', 'redis')).toContain(s.redisUrl);
-    expect(line(lines, 'ok', 'elasticsearch')).toContain(s.esUrl);
+    expect(line(lines, 'ok', 'elasticsearch')).toContain(url);
+    expect(line(lines, 'ok', 'elasticsearch')).toMatch(/cluster \S+, status (green|yellow)/);
     expect(line(lines, 'ok', 'imap quarantine ')).toContain('login');
     expect(line(lines, 'ok', 'imap quarantine mailbox')).toContain(`"${mailbox}" exists, 0 messages`);
     // The unique index prefix has no templates yet: a warning, not a failure.

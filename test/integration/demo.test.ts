@@ -11,7 +11,7 @@ import type { Config } from '../../src/config/schema.js';
 import { generateDemoQuarantine } from '../../src/demo/generate-quarantine.js';
 import { runDemo, type RunDemoResult } from '../../workers/run-demo.js';
 import { parseMessage } from '../../src/parse/parse-message.js';
-import { createElasticsearchClient } from '../../src/sink/create-client.js';
+import { createSearchStore } from '../../src/sink/create-client.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
 const SIZE = 1000;
@@ -30,7 +30,7 @@ const config: Config = parseConfig({
   queue: { name: queueName },
   accounts: [{ id: 'demo', host: s.imapHost, port: s.imapPort, tls: 'none', user: user.user, password: user.pass, mailboxes: [mailbox] }],
 }, { env: {} });
-const es = createElasticsearchClient(config.elasticsearch);
+const es = createSearchStore(config.elasticsearch);
 
 async function demo(): Promise<{ result: RunDemoResult; out: string }> {
   let out = '';

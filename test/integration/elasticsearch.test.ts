@@ -1,9 +1,13 @@
-import { Client } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serviceSettings, uniqueName } from '../support/services.js';
+import { createSearchStore } from '../../src/sink/create-client.js';
+import { enginesUnderTest } from '../support/engines.js';
+import { uniqueName } from '../support/services.js';
 
-describe('Elasticsearch (real server from scripts/services)', () => {
-  const client = new Client({ node: serviceSettings().esUrl });
+describe.each(enginesUnderTest())('search store $engine (real server from scripts/services)', ({ engine, url }) => {
+  const client = createSearchStore({
+    engine, nodes: [url], rejectUnauthorized: true, indexPrefix: 'mailverdict', retentionMonths: 13,
+    bulkMaxDocs: 1000, bulkMaxBytes: 5 * 1024 * 1024, requestTimeoutMs: 10_000, maxRetries: 1,
+  });
   const index = uniqueName('it-roundtrip');
 
   afterAll(async () => {

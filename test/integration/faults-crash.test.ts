@@ -1,9 +1,9 @@
 // Crashes and outages in the middle of a backfill of a few thousand messages, with the collector and the
-// worker as separate real processes: kill -9 of either, Elasticsearch unreachable for a while (a TCP proxy
+// worker as separate real processes: kill -9 of either, the search store (each engine) unreachable for a while (a TCP proxy
 // in front of the shared server is cut — the server itself is never stopped), Redis emptied (a private
 // redis-server, never the shared one). Every time: exactly N documents afterwards, nothing dead-lettered.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serviceSettings } from '../support/services.js';
+import { enginesUnderTest, type EngineUnderTest } from '../support/engines.js';
 import {
   buildDist, createFaultCase, generateMessages, idsOf, MvProcess, PrivateRedis, runMv, TcpProxy, waitFor,
   type ConfigOverrides, type FaultCase, type StatusJson,
@@ -24,8 +24,8 @@ describe('faults mid-backfill (real processes)', () => {
   });
 
   /** A mailbox of N generated messages, a config with small batches, and the index templates in place. */
-  async function backfillCase(tag: string, overrides: ConfigOverrides = {}, redis?: PrivateRedis): Promise<{ file: string; box: string; expected: string[]; status(): Promise<Pick<StatusJson, 'mailboxes'>>; committed(s: Pick<StatusJson, 'mailboxes'>): number }> {
-    fc = await createFaultCase(tag);
+  async function backfillCase(tag: string, overrides: ConfigOverrides = {}, redis?: PrivateRedis, target?: EngineUnderTest): Promise<{ file: string; box: string; expected: string[]; status(): Promise<Pick<StatusJson, 'mailboxes'>>; committed(s: Pick<StatusJson, 'mailboxes'>): number }> {
+    fc = await createFaultCase(tag, target);
     const box = await fc.mailbox('quarantine', 'bf');
     const messages = generateMessages(N, tag);
     await fc.append('quarantine', box, messages.map((m) => m.raw));
@@ -50,8 +50,9 @@ describe('faults mid-backfill (real processes)', () => {
   /** Polls until a fifth of the documents are in: the backfill is running, and far from done. */
   const midway = (): Promise<number> => waitFor('a fifth of the documents', () => fc!.docCount(), (n) => n >= N / 5, 120_000);
 
-  it('kill -9 of the worker mid-backfill, restart → exactly N', async () => {
-    const c = await backfillCase('kw');
+  // The worker kill and the store outage run against each search engine.
+  it.each(enginesUnderTest())('kill -9 of the worker mid-backfill, restart → exactly N ($engine)', async (target) => {
+    const c = await backfillCase('kw', {}, undefined, target);
     const collector = new MvProcess('collect', c.file);
     const worker = new MvProcess('work', c.file);
     await midway();
@@ -67,7 +68,7 @@ describe('faults mid-backfill (real processes)', () => {
     expect(await fc!.docIds()).toEqual(c.expected);
     expect(await fc!.deadLetters()).toEqual([]);
     expect(collector.running).toBe(true);
-    console.log(`kill -9 worker: ${atKill}/${N} indexed at the kill; after restart ${N}/${N}, ` +
+    console.log(`kill -9 worker (${target.engine}): ${atKill}/${N} indexed at the kill; after restart ${N}/${N}, ` +
       `restarted worker created ${await again.metric('mailverdict_messages_indexed_total', { outcome: 'created' })}, ` +
       `duplicates ${await again.metric('mailverdict_messages_indexed_total', { outcome: 'duplicate' })}`);
   }, 300_000);
@@ -93,12 +94,11 @@ describe('faults mid-backfill (real processes)', () => {
     console.log(`kill -9 collector: last seen UID ${seen} at the kill; the new collector fetched ${refetched}; ${N}/${N} indexed`);
   }, 300_000);
 
-  it('Elasticsearch unreachable for ~20 s mid-backfill → exactly N, nothing dead-lettered', async () => {
-    const s = serviceSettings();
-    const target = new URL(s.esUrl);
-    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port) });
+  it.each(enginesUnderTest())('search store unreachable for ~20 s mid-backfill → exactly N, nothing dead-lettered ($engine)', async (target) => {
+    const url = new URL(target.url);
+    const proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port) });
     closers.push(() => proxy.close());
-    const c = await backfillCase('es', { esUrl: proxy.url });
+    const c = await backfillCase('es', { esUrl: proxy.url }, undefined, target);
     const collector = new MvProcess('collect', c.file);
     const worker = new MvProcess('work', c.file);
     await midway();
@@ -123,7 +123,7 @@ describe('faults mid-backfill (real processes)', () => {
     expect(collector.running).toBe(true);
     const retries = await worker.metric('mailverdict_elasticsearch_retries_total');
     expect(retries).toBeGreaterThan(0);
-    console.log(`Elasticsearch away ${Math.round(outageMs / 1000)} s at ${atCut}/${N} documents; ${retries} bulk retries; ${N}/${N} indexed, 0 dead letters`);
+    console.log(`${target.engine} away ${Math.round(outageMs / 1000)} s at ${atCut}/${N} documents; ${retries} bulk retries; ${N}/${N} indexed, 0 dead letters`);
   }, 300_000);
 
   it('Redis emptied (FLUSHALL on a private redis-server) mid-backfill → exactly N after recovery', async () => {

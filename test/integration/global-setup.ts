@@ -8,5 +8,6 @@ import { fileURLToPath } from 'node:url';
 export default function setup(): void {
   if (process.env['MAILVERDICT_SERVICES'] === 'external') return;
   const script = fileURLToPath(new URL('../../scripts/services', import.meta.url));
-  execFileSync(script, ['up'], { stdio: 'inherit' });
+  // OpenSearch too: the search-store tests run against both engines.
+  execFileSync(script, ['up', 'opensearch'], { stdio: 'inherit' });
 }

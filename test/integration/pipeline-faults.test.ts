@@ -6,6 +6,7 @@ import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { BulkSink } from '../../src/sink/bulk-sink.js';
 import { TransientIndexError } from '../../src/sink/errors.js';
 import type { ParsedMessage } from '../../src/document/types.js';
+import { enginesUnderTest } from '../support/engines.js';
 import { createHarness, fixtureMessages, waitFor, type Harness } from './pipeline-harness.js';
 
 const fixtures = fixtureMessages().slice(0, 40);
@@ -31,8 +32,8 @@ describe('pipeline faults (real servers)', () => {
   };
   const watermarkOf = (hh: Harness): Watermark => new Watermark(hh.redis, hh.keyPrefix, { account: 'alice', mailbox: hh.mailbox });
 
-  it('a batch that fails once (Elasticsearch away) is retried: exactly N, watermark waits for it', async () => {
-    h = await createHarness('retry');
+  it.each(enginesUnderTest())('a batch that fails once (search store away) is retried: exactly N, watermark waits for it ($engine)', async (target) => {
+    h = await createHarness('retry', {}, target);
     const uids = await h.append(fixtures.map((f) => f.raw));
     const real = new BulkSink(h.es, h.config.elasticsearch);
     let calls = 0;
@@ -55,8 +56,8 @@ describe('pipeline faults (real servers)', () => {
     expect(await h.deadLetterCount()).toBe(0);
   });
 
-  it('a worker closed in the middle of a batch: the batch is handed back, exactly N after restart', async () => {
-    h = await createHarness('crash');
+  it.each(enginesUnderTest())('a worker closed in the middle of a batch: the batch is handed back, exactly N after restart ($engine)', async (target) => {
+    h = await createHarness('crash', {}, target);
     const uids = await h.append(fixtures.map((f) => f.raw));
     const real = new BulkSink(h.es, h.config.elasticsearch);
     let hang: (() => void) | undefined;

@@ -3,17 +3,18 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../../src/sink/search-store.js';
 import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { parseMessage } from '../../src/parse/parse-message.js';
-import { createElasticsearchClient } from '../../src/sink/create-client.js';
+import { createSearchStore } from '../../src/sink/create-client.js';
 import { ensureIndexTemplates } from '../../src/sink/index-setup.js';
 import type { SinkConfig } from '../../src/sink/sink-config.js';
 import type { AccountSettings } from '../../src/collector/account-settings.js';
 import type { CollectorConfig } from '../../src/collector/collector.js';
 import type { WorkerConfig } from '../../workers/worker.js';
+import { defaultEngine, type EngineUnderTest } from '../support/engines.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -34,7 +35,7 @@ export function fixtureMessages(): { file: string; raw: Buffer; id: string }[] {
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
-export async function createHarness(tag: string, accountOverrides: Partial<AccountSettings> = {}) {
+export async function createHarness(tag: string, accountOverrides: Partial<AccountSettings> = {}, target: EngineUnderTest = defaultEngine()) {
   const s = serviceSettings();
   const user = s.imapUsers.find((u) => u.user === 'alice') ?? s.imapUsers[0]!;
   const mailbox = uniqueName(`it-${tag}`);
@@ -43,7 +44,7 @@ export async function createHarness(tag: string, accountOverrides: Partial<Accou
   const queueName = uniqueName(`itq-${tag}`);
 
   const elasticsearch: SinkConfig = {
-    nodes: [s.esUrl], rejectUnauthorized: true, indexPrefix, retentionMonths: 1200,
+    engine: target.engine, nodes: [target.url], rejectUnauthorized: true, indexPrefix, retentionMonths: 1200,
     bulkMaxDocs: 1000, bulkMaxBytes: 5 * 1024 * 1024, requestTimeoutMs: 30_000, maxRetries: 2,
     retryBaseDelayMs: 100, retryMaxDelayMs: 500,
   };
@@ -60,7 +61,7 @@ export async function createHarness(tag: string, accountOverrides: Partial<Accou
     accounts: [account],
   };
 
-  const es: Client = createElasticsearchClient(elasticsearch);
+  const es: SearchStore = createSearchStore(elasticsearch);
   await ensureIndexTemplates(es, elasticsearch);
   const redis = new Redis(s.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined);

@@ -8,13 +8,14 @@ import { createServer, type Server, type Socket, connect as netConnect } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@elastic/elasticsearch';
+import type { SearchStore } from '../../src/sink/search-store.js';
 import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { readMailboxStatuses } from '../../src/mailbox-state/mailbox-status.js';
 import { parseMessage } from '../../src/parse/parse-message.js';
-import { createElasticsearchClient } from '../../src/sink/create-client.js';
+import { createSearchStore } from '../../src/sink/create-client.js';
+import { defaultEngine, type EngineUnderTest } from '../support/engines.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 import { fixtureMessages, waitFor } from './pipeline-harness.js';
 
@@ -331,11 +332,13 @@ export type ImapUserName = 'quarantine' | 'alice' | 'bob';
 /** One test's unique names, clients for checking, and clean-up of everything under them. */
 export interface FaultCase {
   tag: string;
+  /** The search engine this case indexes into. */
+  target: EngineUnderTest;
   dir: string;
   keyPrefix: string;
   indexPrefix: string;
   queueName: string;
-  es: Client;
+  es: SearchStore;
   redis: Redis;
   mailbox(user: ImapUserName, suffix?: string): Promise<string>;
   /** APPENDs over `connections` parallel connections (UIDs then follow completion order, not list order). */
@@ -362,6 +365,7 @@ export interface AccountSpec {
 }
 
 export interface ConfigOverrides {
+  /** Search store URL instead of the engine's own (a proxy in front of it). */
   esUrl?: string;
   redisUrl?: string;
   elasticsearch?: Record<string, unknown>;
@@ -375,14 +379,14 @@ export interface StatusJson {
   documents: { indexed: number | null; deadLettered: number | null; error?: string };
 }
 
-export async function createFaultCase(tag: string): Promise<FaultCase> {
+export async function createFaultCase(tag: string, target: EngineUnderTest = defaultEngine()): Promise<FaultCase> {
   const s = serviceSettings();
   const dir = mkdtempSync(join(tmpdir(), `mv-fault-${tag}-`));
   const keyPrefix = uniqueName(`flt-${tag}`);
   const indexPrefix = uniqueName(`flt-${tag}`).toLowerCase();
   const queueName = uniqueName(`fltq-${tag}`);
-  const es = createElasticsearchClient({
-    nodes: [s.esUrl], rejectUnauthorized: true, indexPrefix, retentionMonths: 1200,
+  const es = createSearchStore({
+    engine: target.engine, nodes: [target.url], rejectUnauthorized: true, indexPrefix, retentionMonths: 1200,
     bulkMaxDocs: 1000, bulkMaxBytes: 5 * 1024 * 1024, requestTimeoutMs: 30_000, maxRetries: 2,
   });
   const redis = new Redis(s.redisUrl, { maxRetriesPerRequest: 3 });
@@ -404,7 +408,7 @@ export async function createFaultCase(tag: string): Promise<FaultCase> {
   const dataIndices = `${indexPrefix}-2*,${indexPrefix}-undated`;
 
   const fc: FaultCase = {
-    tag, dir, keyPrefix, indexPrefix, queueName, es, redis,
+    tag, target, dir, keyPrefix, indexPrefix, queueName, es, redis,
 
     async mailbox(user, suffix = 'box') {
       const name = uniqueName(`flt-${tag}-${suffix}`);
@@ -442,7 +446,7 @@ export async function createFaultCase(tag: string): Promise<FaultCase> {
       return {
         redis: { url: o.redisUrl ?? s.redisUrl, keyPrefix },
         // The fixtures are dated back to 2012: a shorter retention would delete their indices at worker start.
-        elasticsearch: { nodes: [o.esUrl ?? s.esUrl], indexPrefix, retentionMonths: 1200, ...o.elasticsearch },
+        elasticsearch: { engine: target.engine, nodes: [o.esUrl ?? target.url], indexPrefix, retentionMonths: 1200, ...o.elasticsearch },
         queue: { name: queueName, batchMaxMessages: 50, maxWaitingJobs: 20, ...o.queue },
         worker: { concurrency: 2, ...o.worker },
         accounts: accounts.map((a) => ({

@@ -7,17 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseMessage } from '../../src/parse/parse-message.js';
 import { ensureIndexTemplates, loadIndexTemplates } from '../../src/sink/index-setup.js';
-import { createElasticsearchClient } from '../../src/sink/create-client.js';
+import { createSearchStore } from '../../src/sink/create-client.js';
 import type { SinkConfig } from '../../src/sink/sink-config.js';
-import { serviceSettings, uniqueName } from '../support/services.js';
+import { enginesUnderTest } from '../support/engines.js';
+import { uniqueName } from '../support/services.js';
 
-describe('index setup on an upgrade (real Elasticsearch)', () => {
+describe.each(enginesUnderTest())('index setup on an upgrade (real $engine)', ({ engine, url }) => {
   const prefix = uniqueName('it-upgrade');
   const config: SinkConfig = {
-    nodes: [serviceSettings().esUrl], rejectUnauthorized: true, indexPrefix: prefix, retentionMonths: 13,
+    engine, nodes: [url], rejectUnauthorized: true, indexPrefix: prefix, retentionMonths: 13,
     bulkMaxDocs: 1000, bulkMaxBytes: 5 * 1024 * 1024, requestTimeoutMs: 10_000, maxRetries: 1,
   };
-  const client = createElasticsearchClient(config);
+  const client = createSearchStore(config);
   const index = `${prefix}-2026.11`;
   // Its own prefix: the first case already installs the current templates under `prefix`.
   const v3Prefix = uniqueName('it-upgrade-v3');

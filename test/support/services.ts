@@ -7,6 +7,8 @@ export interface ImapUser { user: string; pass: string }
 
 export interface ServiceSettings {
   esUrl: string;
+  /** OpenSearch, started by the integration global setup (`scripts/services up opensearch`). */
+  osUrl: string;
   redisUrl: string;
   imapHost: string;
   imapPort: number;
@@ -40,6 +42,7 @@ export function serviceSettings(): ServiceSettings {
   const env = readEnv();
   cached = {
     esUrl: required(env, 'MAILVERDICT_ES_URL'),
+    osUrl: required(env, 'MAILVERDICT_OS_URL'),
     redisUrl: required(env, 'MAILVERDICT_REDIS_URL'),
     imapHost: required(env, 'MAILVERDICT_IMAP_HOST'),
     imapPort: Number(required(env, 'MAILVERDICT_IMAP_PORT')),

@@ -95,3 +95,33 @@ describe('docker-compose.yml stack and Dockerfile', () => {
     expect(loaded.redis.url).toBe('redis://redis:6379');
   });
 });
+
+describe('docker-compose.yml opensearch profile', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  type Service = { image?: string; command?: string[]; profiles?: string[]; depends_on?: Record<string, { condition: string }>; volumes?: unknown[] };
+  const services = (): Record<string, Service> => {
+    const [cmd, ...args] = composeCommand();
+    const text = execFileSync(cmd!, [...args, '-f', composeFile, '--profile', 'opensearch', 'config'], { encoding: 'utf8' });
+    return (parseYaml(text) as { services: Record<string, Service> }).services;
+  };
+
+  it('adds OpenSearch 2.19, OpenSearch Dashboards and a pipeline of their own, only under the profile', () => {
+    const s = services();
+    expect(s['opensearch']?.image).toMatch(/^opensearchproject\/opensearch:2\.19\./);
+    expect(s['opensearch-dashboards']?.image).toMatch(/^opensearchproject\/opensearch-dashboards:2\.19\./);
+    for (const name of ['opensearch', 'opensearch-dashboards', 'setup-opensearch', 'collector-opensearch', 'worker-opensearch', 'alerter-opensearch']) {
+      expect(s[name]?.profiles, name).toEqual(['opensearch']);
+    }
+    for (const name of ['elasticsearch', 'kibana', 'setup', 'collector', 'worker', 'alerter']) expect(s[name]?.profiles, name).toBeUndefined();
+    expect(s['setup-opensearch']?.command).toEqual(['setup', '--dashboards', 'http://opensearch-dashboards:5601']);
+    expect(s['worker-opensearch']?.depends_on).toMatchObject({ opensearch: { condition: 'service_healthy' }, 'setup-opensearch': { condition: 'service_completed_successfully' } });
+    expect(JSON.stringify(s['worker-opensearch']?.volumes)).toContain('mailverdict-opensearch.yaml');
+  });
+
+  it('mounts an OpenSearch configuration the product accepts, with its own Redis key prefix', () => {
+    const loaded = loadConfig({ file: `${root}docker/mailverdict-opensearch.yaml`, env: {} });
+    expect(loaded.elasticsearch.engine).toBe('opensearch');
+    expect(loaded.elasticsearch.nodes).toEqual(['http://opensearch:9200']);
+    expect(loaded.redis.keyPrefix).not.toBe(loadConfig({ file: `${root}docker/mailverdict.yaml`, env: {} }).redis.keyPrefix);
+  });
+});

@@ -7,6 +7,7 @@ describe('config defaults', () => {
     const config = parseConfig(minimal(), { env: {} });
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'mailverdict' });
     expect(config.elasticsearch).toEqual({
+      engine: 'elasticsearch',
       nodes: ['http://127.0.0.1:19200'],
       rejectUnauthorized: true,
       indexPrefix: 'mailverdict',
