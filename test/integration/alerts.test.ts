@@ -29,7 +29,7 @@ function doc(ms: number, gateway: string, hostname: string | undefined, status: 
     email: { message_id: `${gateway}-${ms}-${status}@example.com` },
     mailverdict: {
       gateway, spam: { verdict: status === 'complete' ? 'clean' : 'none' }, scan: { status }, auth: {}, gateways: [],
-      source: { kind: 'file', path: 'synthetic' }, headers: {}, parse: { warnings: [], parser_version: 'test' },
+      origin: { kind: 'file', path: 'synthetic' }, headers: {}, parse: { warnings: [], parser_version: 'test' },
     },
   };
   if (hostname !== undefined) d['observer'] = { vendor: 'Kaspersky', product: 'KSMG', hostname };
