@@ -14,7 +14,7 @@ import { openMessageQueue } from '../src/queue/message-queue.js';
 import { createElasticsearchClient } from '../src/sink/create-client.js';
 import { elasticsearchReachability } from '../src/sink/elasticsearch-reachability.js';
 import { checkIndexTemplates, ensureIndexTemplates } from '../src/sink/index-setup.js';
-import { deleteExpiredIndices } from '../src/sink/retention.js';
+import { deleteExpiredIndices, oldestKeptMonth } from '../src/sink/retention.js';
 import type { Logger } from '../src/runtime/logger.js';
 
 export type Role = 'collect' | 'work' | 'alert';
@@ -87,6 +87,12 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
             metrics.messagesIndexed.inc({ outcome: 'created' }, outcome.created);
             metrics.messagesIndexed.inc({ outcome: 'duplicate' }, outcome.duplicates);
             metrics.messagesIndexed.inc({ outcome: 'dead_lettered' }, outcome.deadLettered);
+            metrics.messagesIndexed.inc({ outcome: 'expired' }, outcome.expired);
+          },
+          expired: ({ account, mailbox, count, indices }) => {
+            logger.warn({ stage: 'indexing', account, mailbox, expired: count, indices, retentionMonths: config.elasticsearch.retentionMonths },
+              `${count} messages not indexed: older than the retention window (elasticsearch.retentionMonths ${config.elasticsearch.retentionMonths}, `
+              + `keeps ${oldestKeptMonth(config.elasticsearch.retentionMonths, new Date())} onwards); the watermark moves past them`);
           },
           lag: (seconds) => metrics.endToEndLag.observe(seconds),
           failed: (error) => {

@@ -24,6 +24,8 @@ export interface MailboxStatus extends MailboxRef {
   phase?: string;
   lastSeenUid?: number;
   backlog?: number;
+  /** Messages not indexed because they are older than the retention window (counted by the workers). */
+  expired?: number;
   lastError?: string;
   lastErrorAt?: string;
   lastPollAt?: string;
@@ -39,7 +41,7 @@ export async function writeMailboxStatus(redis: Redis, prefix: string, ref: Mail
   await redis.sadd(mailboxIndexKey(prefix), key);
 }
 
-const NUMERIC = ['uidvalidity', 'committed', 'postCommitted', 'lastSeenUid', 'backlog'] as const;
+const NUMERIC = ['uidvalidity', 'committed', 'postCommitted', 'lastSeenUid', 'backlog', 'expired'] as const;
 const TEXT = ['phase', 'lastError', 'lastErrorAt', 'lastPollAt', 'collector'] as const;
 
 export function statusFromHash(hash: Record<string, string>): MailboxStatus | undefined {
