@@ -128,6 +128,10 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
             metrics.errors.inc({ stage: 'collecting', code: boundedCode(error.code) });
             logger.error({ stage: 'collecting', account, mailbox, code: error.code }, error.message);
           },
+          uidvalidityChanged: (account, mailbox, { from, to }) => logger.info({ stage: 'collecting', account, mailbox, uidvalidity: to, previousUidvalidity: from },
+            `UIDVALIDITY changed from ${from} to ${to} (mailbox recreated or moved): reading it again from the start; documents already indexed are not doubled`),
+          watermarkLost: (account, mailbox) => logger.warn({ stage: 'collecting', account, mailbox },
+            'watermark state missing in Redis: reading the mailbox again from the start; documents already indexed are not doubled'),
           lockLost: (account, mailbox, reason) => logger.warn({ stage: 'collecting', account, mailbox }, `mailbox lock lost: ${reason}`),
         },
       });
