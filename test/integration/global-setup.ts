@@ -9,4 +9,6 @@ export default function setup(): void {
   if (process.env['MAILVERDICT_SERVICES'] === 'external') return;
   const script = fileURLToPath(new URL('../../scripts/services', import.meta.url));
   execFileSync(script, ['up'], { stdio: 'inherit' });
+  // The second IMAP server of the interop tests; started once per run, reused by every file.
+  execFileSync(script, ['up-cyrus'], { stdio: 'inherit' });
 }
