@@ -14,7 +14,7 @@ import { openMessageQueue } from '../src/queue/message-queue.js';
 import { createSearchStore } from '../src/sink/create-client.js';
 import { elasticsearchReachability } from '../src/sink/elasticsearch-reachability.js';
 import { checkIndexTemplates, ensureIndexTemplates } from '../src/sink/index-setup.js';
-import { deleteExpiredIndices } from '../src/sink/retention.js';
+import { deleteExpiredIndices, oldestKeptMonth } from '../src/sink/retention.js';
 import type { Logger } from '../src/runtime/logger.js';
 
 export type Role = 'collect' | 'work' | 'alert';
@@ -87,6 +87,12 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
             metrics.messagesIndexed.inc({ outcome: 'created' }, outcome.created);
             metrics.messagesIndexed.inc({ outcome: 'duplicate' }, outcome.duplicates);
             metrics.messagesIndexed.inc({ outcome: 'dead_lettered' }, outcome.deadLettered);
+            metrics.messagesIndexed.inc({ outcome: 'expired' }, outcome.expired);
+          },
+          expired: ({ account, mailbox, count, indices }) => {
+            logger.warn({ stage: 'indexing', account, mailbox, expired: count, indices, retentionMonths: config.elasticsearch.retentionMonths },
+              `${count} messages not indexed: older than the retention window (elasticsearch.retentionMonths ${config.elasticsearch.retentionMonths}, `
+              + `keeps ${oldestKeptMonth(config.elasticsearch.retentionMonths, new Date())} onwards); the watermark moves past them`);
           },
           lag: (seconds) => metrics.endToEndLag.observe(seconds),
           failed: (error) => {
@@ -122,6 +128,10 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
             metrics.errors.inc({ stage: 'collecting', code: boundedCode(error.code) });
             logger.error({ stage: 'collecting', account, mailbox, code: error.code }, error.message);
           },
+          uidvalidityChanged: (account, mailbox, { from, to }) => logger.info({ stage: 'collecting', account, mailbox, uidvalidity: to, previousUidvalidity: from },
+            `UIDVALIDITY changed from ${from} to ${to} (mailbox recreated or moved): reading it again from the start; documents already indexed are not doubled`),
+          watermarkLost: (account, mailbox) => logger.warn({ stage: 'collecting', account, mailbox },
+            'watermark state missing in Redis: reading the mailbox again from the start; documents already indexed are not doubled'),
           lockLost: (account, mailbox, reason) => logger.warn({ stage: 'collecting', account, mailbox }, `mailbox lock lost: ${reason}`),
         },
       });

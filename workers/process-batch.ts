@@ -1,9 +1,12 @@
 // The BullMQ job handler: batch → parse each message → bulk index → report the batch's UID interval to
 // the watermark. A TransientIndexError (Elasticsearch away) fails the job so BullMQ retries it; the
-// watermark then does not move, and a retried batch is harmless (create + deterministic _id).
+// watermark then does not move, and a retried batch is harmless (create + deterministic _id). Messages older
+// than the retention window are not indexed (the retention task would delete them unseen) but counted —
+// on the mailbox's status or the replay run's tally — and the watermark moves past them all the same.
 import type { ParsedMessage, OriginInfo } from '../src/document/types.js';
 import { parseFetched, type ParseContext } from '../src/parse/parse-message.js';
 import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
+import { addExpiredToMailbox, addExpiredToReplay } from '../src/mailbox-state/expired-tally.js';
 import { Watermark } from '../src/mailbox-state/watermark.js';
 import { batchInterval, type MessageBatchJob } from '../src/queue/message-batch.js';
 import type { Redis } from 'ioredis';
@@ -25,12 +28,24 @@ export interface PipelineEvents {
   committed?(account: string, mailbox: string, committed: number): void;
   /** Seconds from INTERNALDATE to indexed, per message. */
   lag?(seconds: number): void;
+  /** Messages of one batch not indexed because their month lies before the retention window. */
+  expired?(batch: ExpiredInBatch): void;
+}
+
+export interface ExpiredInBatch {
+  account: string;
+  mailbox: string;
+  count: number;
+  /** The monthly indices they were meant for (sorted, distinct). */
+  indices: string[];
 }
 
 export interface ProcessBatchResult {
   created: number;
   duplicates: number;
   deadLettered: number;
+  /** Not indexed: older than the retention window. */
+  expired: number;
   parseFailures: number;
   /** The mailbox's committed UID after this batch (-1: the batch belongs to an old UIDVALIDITY). */
   committed: number;
@@ -76,6 +91,13 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
   const now = Date.now();
   for (const d of internalDates) if (d !== undefined) deps.events?.lag?.(Math.max(0, (now - d.getTime()) / 1000));
 
+  if (outcome.expired > 0) {
+    const indices = [...new Set(outcome.results.filter((r) => r.outcome === 'expired').map((r) => r.index))].sort();
+    if (job.files === undefined) await addExpiredToMailbox(deps.redis, deps.keyPrefix, job, outcome.expired);
+    else await addExpiredToReplay(deps.redis, deps.keyPrefix, job.mailbox, outcome.expired);
+    deps.events?.expired?.({ account: job.account, mailbox: job.mailbox, count: outcome.expired, indices });
+  }
+
   // Replayed files belong to no mailbox: there is no watermark to move.
   let committed = -1;
   if (job.files === undefined) {
@@ -87,6 +109,7 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
     created: outcome.created,
     duplicates: outcome.duplicates,
     deadLettered: outcome.deadLettered,
+    expired: outcome.expired,
     parseFailures: failures.length,
     committed,
   };

@@ -6,6 +6,10 @@ export interface CollectorEvents {
   reconnect?(account: string, mailbox: string, error: { code: string; message: string }): void;
   error?(account: string, mailbox: string, error: { code: string; message: string }): void;
   lockLost?(account: string, mailbox: string, reason: string): void;
+  /** The mailbox's UIDVALIDITY is another one than the watermark's: it is read again from the start. Routine. */
+  uidvalidityChanged?(account: string, mailbox: string, change: { from: number; to: number }): void;
+  /** The watermark state vanished from Redis (emptied, evicted): the mailbox is read again from the start. */
+  watermarkLost?(account: string, mailbox: string): void;
 }
 
 /** A bounded error code and a message fit for logs and status (secrets removed, length capped). */

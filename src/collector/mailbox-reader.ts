@@ -41,8 +41,15 @@ export interface MailboxReaderOptions {
   imapExtra?: Partial<ImapFlowOptions>;
 }
 
-/** Thrown inside a session to start over with a fresh connection and watermark. */
-class ResyncNeeded extends Error {}
+/**
+ * Thrown inside a session to start over with a fresh connection and watermark. Not an error: a changed
+ * UIDVALIDITY is routine (a mailbox deleted and recreated, a server migrated) and is reported as such.
+ */
+class ResyncNeeded extends Error {
+  constructor(readonly reason: 'uidvalidity' | 'watermark') {
+    super(reason === 'uidvalidity' ? 'UIDVALIDITY changed' : 'watermark state missing');
+  }
+}
 
 export class MailboxReader {
   readonly watermark: Watermark;
@@ -75,11 +82,16 @@ export class MailboxReader {
         } catch (error) {
           if (signal.aborted) break;
           failures++;
-          const err = error instanceof ResyncNeeded ? { code: 'resync', message: error.message }
-            : describeError(error, [this.options.account.password, this.options.account.accessToken]);
-          this.deps.events?.error?.(this.ref.account, this.ref.mailbox, err);
-          this.deps.events?.reconnect?.(this.ref.account, this.ref.mailbox, err);
-          await this.status({ phase: 'error', lastError: `${err.code}: ${err.message}`, lastErrorAt: new Date().toISOString() });
+          if (error instanceof ResyncNeeded) {
+            // The next session's watermark.open reports the UIDVALIDITY change (with both values).
+            if (error.reason === 'watermark') this.deps.events?.watermarkLost?.(this.ref.account, this.ref.mailbox);
+            await this.status({ phase: 'connecting' });
+          } else {
+            const err = describeError(error, [this.options.account.password, this.options.account.accessToken]);
+            this.deps.events?.error?.(this.ref.account, this.ref.mailbox, err);
+            this.deps.events?.reconnect?.(this.ref.account, this.ref.mailbox, err);
+            await this.status({ phase: 'error', lastError: `${err.code}: ${err.message}`, lastErrorAt: new Date().toISOString() });
+          }
           // A resync starts over at once, but only once in a while: one that keeps recurring backs off.
           const immediate = error instanceof ResyncNeeded && failures === 1 && Date.now() - this.lastResyncAt > max;
           if (immediate) this.lastResyncAt = Date.now();
@@ -117,10 +129,14 @@ export class MailboxReader {
       const box = await client.mailboxOpen(mailbox.path, { readOnly: action === 'none' });
       let openedAt = Date.now();
       const uidvalidity = Number(box.uidValidity);
-      const { committed } = await this.watermark.open(uidvalidity);
+      const before = await this.watermark.read();
+      const { committed, reset } = await this.watermark.open(uidvalidity);
+      if (reset && before !== undefined) this.deps.events?.uidvalidityChanged?.(this.ref.account, this.ref.mailbox, { from: before.uidvalidity, to: uidvalidity });
       this.cursor = committed;
       this.floor = await this.startFloor(client, box.uidNext);
       connected();
+      // A last error older than this is shown as recovered by `status`.
+      await this.status({ connectedAt: new Date().toISOString() });
       const batcher = new Batcher(this.options.batch);
       const idleCapable = useIdle && client.capabilities.has('IDLE');
 
@@ -132,9 +148,9 @@ export class MailboxReader {
           openedAt = Date.now();
         }
         const current = client.mailbox;
-        if (current === false || Number(current.uidValidity) !== uidvalidity) throw new ResyncNeeded('UIDVALIDITY changed');
+        if (current === false || Number(current.uidValidity) !== uidvalidity) throw new ResyncNeeded('uidvalidity');
         const state = await this.watermark.read();
-        if (state === undefined || state.uidvalidity !== uidvalidity) throw new ResyncNeeded('watermark state missing');
+        if (state === undefined || state.uidvalidity !== uidvalidity) throw new ResyncNeeded('watermark');
 
         const seenBefore = this.existsCount;
         const from = Math.max(this.cursor, this.floor) + 1;

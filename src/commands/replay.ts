@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, type FileReadError } from '../files/read-messages.js';
+import { readReplayExpired } from '../mailbox-state/expired-tally.js';
 import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
-import { messageQueueName } from '../queue/queue-names.js';
+import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
 import { DirectTarget } from '../replay/direct-target.js';
 import { Progress } from '../replay/progress.js';
 import { QueueTarget } from '../replay/queue-target.js';
@@ -16,6 +17,7 @@ import { replayPaths, totalBytes } from '../replay/replay-files.js';
 import { ReplayStopped, sleepUnlessStopped, stoppedExitCode } from '../replay/replay-stopped.js';
 import { BulkSink } from '../sink/bulk-sink.js';
 import { createSearchStore } from '../sink/create-client.js';
+import { oldestKeptMonth } from '../sink/retention.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 import { GATEWAY_OPTION_HELP, gatewayOption } from './gateway-option.js';
 
@@ -25,6 +27,8 @@ Indexes messages from files: .eml files, directories of .eml files, mbox files a
 By default the messages go on the queue and the running workers (\`mailverdict work\` / \`run\`) index
 them; --direct writes them to Elasticsearch from this process. Either way a message that is already
 indexed (from a mailbox or an earlier replay) is not indexed twice: its _id is the hash of its header block.
+Messages older than the retention window (elasticsearch.retentionMonths) are not indexed but counted in
+the summary: the retention task would delete them.
 
 Options:
   -c, --config <file>        config file (default: MAILVERDICT_CONFIG, ./mailverdict.yaml, /etc/mailverdict/config.yaml)
@@ -103,7 +107,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
       const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });
       await progress?.finish();
       await io.stdout.write(`replayed ${read.messages} messages: ${target.created} indexed, ${target.duplicates} already indexed, `
-        + `${target.deadLettered} dead-lettered${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
+        + `${target.deadLettered} dead-lettered${expiredNote(target.expired, config)}${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
       if (read.stopped) return await stopped(`after ${read.messages} messages; run the same replay again to finish (indexed messages are skipped)`);
       return read.errors > 0 ? 1 : 0;
     } finally {
@@ -121,7 +125,11 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
     await io.stdout.write(`enqueued ${read.messages} messages in ${target.jobIds.length} jobs on queue ${messageQueueName(config)}`
       + `${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
     if (read.stopped) return await stopped(`while reading; the ${target.jobIds.length} jobs enqueued stay on the queue for the workers, run the same replay again to finish`);
-    if (!values['no-wait'] && target.jobIds.length > 0) await waitForWorkers(target, io, mode !== 'none');
+    if (!values['no-wait'] && target.jobIds.length > 0) {
+      await waitForWorkers(target, io, mode !== 'none');
+      const expired = await readReplayExpired(connection, queuePrefix(config), target.runId);
+      if (expired > 0) await io.stdout.write(`${expiredNote(expired, config).slice(2)}\n`);
+    }
     return read.errors > 0 ? 1 : 0;
   } catch (err) {
     if (!(err instanceof ReplayStopped)) throw err;
@@ -134,6 +142,13 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
 }
 
 /** Until every job of the run is processed; says so when no worker seems to be taking them. */
+/** ", N older than the retention window …" when some were, else "". */
+function expiredNote(expired: number, config: Config): string {
+  if (expired === 0) return '';
+  const months = config.elasticsearch.retentionMonths;
+  return `, ${expired} not indexed: older than the retention window (elasticsearch.retentionMonths ${months}, keeps ${oldestKeptMonth(months, new Date())} onwards)`;
+}
+
 async function waitForWorkers(target: QueueTarget, io: CommandIo, verbose: boolean): Promise<void> {
   const started = Date.now();
   let hinted = false;

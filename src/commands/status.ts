@@ -12,8 +12,9 @@ import { commandConfig, CONFIG_OPTION, CONFIG_USAGE } from './config-option.js';
 
 const usage = `Usage: mailverdict status [options]
 
-Prints, per mailbox: the committed watermark, last seen UID, backlog, phase and last error; the queue depth;
-and the number of documents indexed and dead-lettered.
+Prints, per mailbox: the committed watermark, last seen UID, backlog, phase and last error (with its time and
+whether a later connection recovered from it); the queue depth; the number of documents indexed and
+dead-lettered, and of messages not indexed because they are older than the retention window.
 
 Options:
 ${CONFIG_USAGE}
@@ -68,7 +69,7 @@ async function documentCounts(es: ReturnType<typeof createSearchStore>, prefix: 
 export function formatStatus(report: StatusReport): string {
   const rows = report.mailboxes.map((m) => [
     `${m.account}/${m.mailbox}`, m.phase ?? '-', String(m.uidvalidity ?? '-'), String(m.committed ?? '-'),
-    String(m.lastSeenUid ?? '-'), String(m.backlog ?? '-'), m.lastPollAt ?? '-', m.lastError ?? '',
+    String(m.lastSeenUid ?? '-'), String(m.backlog ?? '-'), m.lastPollAt ?? '-', lastErrorText(m),
   ]);
   const header = ['mailbox', 'phase', 'uidvalidity', 'committed', 'last seen', 'backlog', 'last poll', 'last error'];
   const lines = [table(header, rows), ''];
@@ -76,7 +77,19 @@ export function formatStatus(report: StatusReport): string {
   const d = report.documents;
   lines.push(d.indexed === null ? `documents: unknown (${d.error ?? 'Elasticsearch unreachable'})`
     : `documents: ${d.indexed} indexed, ${d.deadLettered} dead-lettered`);
+  const expired = report.mailboxes.reduce((n, m) => n + (m.expired ?? 0), 0);
+  if (expired > 0) {
+    const where = report.mailboxes.filter((m) => (m.expired ?? 0) > 0).map((m) => `${m.account}/${m.mailbox} ${m.expired}`).join(', ');
+    lines.push(`not indexed, older than the retention window (elasticsearch.retentionMonths): ${expired} (${where})`);
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/** "code: message (at <time>, recovered)": an error a later session got past is history, and says so. */
+export function lastErrorText(m: MailboxStatus): string {
+  if (m.lastError === undefined || m.lastError === '') return '';
+  const when = m.lastErrorAt === undefined ? '' : `at ${m.lastErrorAt}, `;
+  return `${m.lastError} (${when}${m.lastErrorRecovered === true ? `recovered ${m.connectedAt ?? ''}`.trimEnd() : 'not recovered'})`;
 }
 
 function table(header: string[], rows: string[][]): string {

@@ -14,6 +14,8 @@ export interface MailboxStatusUpdate {
   lastError?: string;
   lastErrorAt?: string;
   lastPollAt?: string;
+  /** When a session last connected and opened the mailbox (a last error before it is recovered). */
+  connectedAt?: string;
   collector?: string;
 }
 
@@ -24,8 +26,13 @@ export interface MailboxStatus extends MailboxRef {
   phase?: string;
   lastSeenUid?: number;
   backlog?: number;
+  /** Messages not indexed because they are older than the retention window (counted by the workers). */
+  expired?: number;
   lastError?: string;
   lastErrorAt?: string;
+  /** Set with lastError: whether a session connected after it (the error is history, not the present). */
+  lastErrorRecovered?: boolean;
+  connectedAt?: string;
   lastPollAt?: string;
   collector?: string;
 }
@@ -39,8 +46,8 @@ export async function writeMailboxStatus(redis: Redis, prefix: string, ref: Mail
   await redis.sadd(mailboxIndexKey(prefix), key);
 }
 
-const NUMERIC = ['uidvalidity', 'committed', 'postCommitted', 'lastSeenUid', 'backlog'] as const;
-const TEXT = ['phase', 'lastError', 'lastErrorAt', 'lastPollAt', 'collector'] as const;
+const NUMERIC = ['uidvalidity', 'committed', 'postCommitted', 'lastSeenUid', 'backlog', 'expired'] as const;
+const TEXT = ['phase', 'lastError', 'lastErrorAt', 'connectedAt', 'lastPollAt', 'collector'] as const;
 
 export function statusFromHash(hash: Record<string, string>): MailboxStatus | undefined {
   const account = hash['account'];
@@ -54,6 +61,10 @@ export function statusFromHash(hash: Record<string, string>): MailboxStatus | un
   for (const k of TEXT) {
     const v = hash[k];
     if (v !== undefined) out[k] = v;
+  }
+  if (out.lastError !== undefined) {
+    // Both are ISO-8601 UTC strings of the same shape, so they compare as text.
+    out.lastErrorRecovered = out.connectedAt !== undefined && out.connectedAt > (out.lastErrorAt ?? '');
   }
   return out;
 }

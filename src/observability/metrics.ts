@@ -20,7 +20,7 @@ export class PipelineMetrics {
   });
   readonly messagesIndexed = new Counter({
     name: 'mailverdict_messages_indexed_total',
-    help: 'Documents written to Elasticsearch by outcome (created, duplicate, dead_lettered)',
+    help: 'Documents by outcome: created, duplicate, dead_lettered, expired (older than the retention window, not indexed)',
     labelNames: ['outcome'] as const, registers: [this.registry],
   });
   readonly parseWarnings = new Counter({

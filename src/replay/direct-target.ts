@@ -10,6 +10,8 @@ export class DirectTarget implements ReplayTarget {
   created = 0;
   duplicates = 0;
   deadLettered = 0;
+  /** Older than the retention window: not indexed. */
+  expired = 0;
 
   constructor(
     private readonly sink: Pick<BulkSink, 'indexBatch'>,
@@ -32,5 +34,6 @@ export class DirectTarget implements ReplayTarget {
     this.created += outcome.created;
     this.duplicates += outcome.duplicates;
     this.deadLettered += outcome.deadLettered;
+    this.expired += outcome.expired;
   }
 }

@@ -1,6 +1,8 @@
 // Writes parsed messages to Elasticsearch with the bulk API (docs/principles.md 1, 2, 5):
 // - `create` with _id = message id into the month of the message's own @timestamp; 409 = already indexed = success;
 // - a document Elasticsearch refuses goes to `<prefix>-deadletter` (reason, raw headers, the document as text);
+// - a message whose month lies before the retention window is not written (the retention task would delete
+//   it, unseen): it is counted as `expired`, so callers can say so, and the caller's watermark still moves;
 // - overload, restarts and connection loss are retried with backoff; if they outlast the retries a
 //   TransientIndexError tells the caller to retry the whole batch later, which is harmless because of create + _id.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +11,7 @@ import type { ParsedMessage } from '../document/types.js';
 import { buildDeadLetter, buildParseFailureLetter, describeItemError, parseFailureId, type ParseFailure, type Rejection } from './dead-letter.js';
 import { IndexRequestError, SinkError, TransientIndexError, errorTypeOf, statusCodeOf } from './errors.js';
 import { deadLetterIndexName, indexTarget } from './index-name.js';
+import { indexExpired } from './retention.js';
 import { backoffDelayMs, classifyItem, classifyRequestError } from './retry-policy.js';
 import { sinkConfig, type SinkConfig, type SinkConfigInput } from './sink-config.js';
 import { splitBySize } from './split-by-size.js';
@@ -19,12 +22,12 @@ export interface BatchContext {
   rawHeaders?: ReadonlyMap<string, string | Uint8Array>;
 }
 
-export type DocumentOutcome = 'created' | 'duplicate' | 'dead_lettered';
+export type DocumentOutcome = 'created' | 'duplicate' | 'dead_lettered' | 'expired';
 
 export interface DocumentResult {
   id: string;
   outcome: DocumentOutcome;
-  /** The index the document was written to (or meant for, when dead-lettered). */
+  /** The index the document was written to (or meant for, when dead-lettered or expired). */
   index: string;
   /** Why Elasticsearch refused it (dead letters only). */
   reason?: string;
@@ -34,6 +37,8 @@ export interface BatchOutcome {
   created: number;
   duplicates: number;
   deadLettered: number;
+  /** Not written: older than the retention window (`elasticsearch.retentionMonths`). */
+  expired: number;
   /** Bulk requests re-sent after a transient failure (for the retries metric). */
   retries: number;
   /** One per input message, in input order. */
@@ -111,8 +116,9 @@ export class BulkSink {
     const rejected: { rejection: Rejection; pos: number; documentJson?: string; source?: unknown }[] = [];
 
     messages.forEach((message, pos) => {
-      const prepared = this.prepare(message, pos, now.toISOString());
+      const prepared = this.prepare(message, pos, now);
       if ('op' in prepared) ops.push(prepared.op);
+      else if ('expired' in prepared) results[pos] = prepared.expired;
       else rejected.push({ rejection: prepared.rejection, pos, source: sourceOf(message) });
     });
 
@@ -135,12 +141,13 @@ export class BulkSink {
 
     if (rejected.length > 0) await this.deadLetter(rejected, context, now, counter, results);
 
-    const outcome: BatchOutcome = { created: 0, duplicates: 0, deadLettered: 0, retries: counter.retries, results: [] };
+    const outcome: BatchOutcome = { created: 0, duplicates: 0, deadLettered: 0, expired: 0, retries: counter.retries, results: [] };
     for (const result of results) {
       if (result === undefined) throw new IndexRequestError('a document got no outcome');
       outcome.results.push(result);
       if (result.outcome === 'created') outcome.created++;
       else if (result.outcome === 'duplicate') outcome.duplicates++;
+      else if (result.outcome === 'expired') outcome.expired++;
       else outcome.deadLettered++;
     }
     return outcome;
@@ -166,11 +173,18 @@ export class BulkSink {
     }
   }
 
-  /** The create operation for one message, or a rejection when it cannot even be serialized. */
-  private prepare(message: ParsedMessage, pos: number, ingested: string): { op: Op } | { rejection: Rejection } {
+  /**
+   * The create operation for one message, a rejection when it cannot even be serialized, or `expired` when
+   * its month is one the retention task deletes.
+   */
+  private prepare(message: ParsedMessage, pos: number, now: Date): { op: Op } | { rejection: Rejection } | { expired: DocumentResult } {
     const doc = message.document as unknown as Record<string, unknown>;
     const target = indexTarget(doc['@timestamp'], this.config.indexPrefix);
     const id = message.id;
+    if (indexExpired(target.index, this.config.indexPrefix, this.config.retentionMonths, now)) {
+      return { expired: { id, outcome: 'expired', index: target.index } };
+    }
+    const ingested = now.toISOString();
     const reject = (errorType: string, reason: string): { rejection: Rejection } => ({
       rejection: { id, index: target.index, status: 0, errorType, reason, message: `${errorType}: ${reason}` },
     });

@@ -17,14 +17,30 @@ export function expiredIndices(names: readonly string[], prefix: string, retenti
   if (!Number.isInteger(retentionMonths) || retentionMonths < 1) {
     throw new SinkError('invalid_config', `elasticsearch.retentionMonths: expected an integer ≥ 1, got ${retentionMonths}`);
   }
-  const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
   const expired: string[] = [];
   for (const name of names) {
     const month = parseMonthlyIndex(name, prefix);
-    if (month === undefined) continue;
-    if (current - (month.year * 12 + month.month - 1) >= retentionMonths) expired.push(name);
+    if (month !== undefined && monthExpired(month, retentionMonths, now)) expired.push(name);
   }
   return expired.sort();
+}
+
+/** Whether a month (1-12) lies before the retention window at `now` (the rule `expiredIndices` deletes by). */
+export function monthExpired(month: { year: number; month: number }, retentionMonths: number, now: Date): boolean {
+  const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
+  return current - (month.year * 12 + month.month - 1) >= retentionMonths;
+}
+
+/** Whether `index` is a monthly index the retention task deletes at `now` (undated and others: never). */
+export function indexExpired(index: string, prefix: string, retentionMonths: number, now: Date): boolean {
+  const month = parseMonthlyIndex(index, prefix);
+  return month !== undefined && monthExpired(month, retentionMonths, now);
+}
+
+/** The first month the retention window keeps at `now`, as `YYYY.MM` (for messages saying what was skipped). */
+export function oldestKeptMonth(retentionMonths: number, now: Date): string {
+  const first = now.getUTCFullYear() * 12 + now.getUTCMonth() - (retentionMonths - 1);
+  return `${String(Math.floor(first / 12)).padStart(4, '0')}.${String((first % 12) + 1).padStart(2, '0')}`;
 }
 
 /** Delete the expired monthly indices; returns their names (sorted). */

@@ -25,7 +25,7 @@ describe('faults mid-backfill (real processes)', () => {
 
   /** A mailbox of N generated messages, a config with small batches, and the index templates in place. */
   async function backfillCase(tag: string, overrides: ConfigOverrides = {}, redis?: PrivateRedis, target?: EngineUnderTest): Promise<{ file: string; box: string; expected: string[]; status(): Promise<Pick<StatusJson, 'mailboxes'>>; committed(s: Pick<StatusJson, 'mailboxes'>): number }> {
-    fc = await createFaultCase(tag, target);
+    fc = await createFaultCase(tag, target === undefined ? {} : { engine: target });
     const box = await fc.mailbox('quarantine', 'bf');
     const messages = generateMessages(N, tag);
     await fc.append('quarantine', box, messages.map((m) => m.raw));

@@ -10,4 +10,6 @@ export default function setup(): void {
   const script = fileURLToPath(new URL('../../scripts/services', import.meta.url));
   // OpenSearch too: the search-store tests run against both engines.
   execFileSync(script, ['up', 'opensearch'], { stdio: 'inherit' });
+  // The second IMAP server of the interop tests; started once per run, reused by every file.
+  execFileSync(script, ['up-cyrus'], { stdio: 'inherit' });
 }

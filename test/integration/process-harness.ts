@@ -327,6 +327,17 @@ export function generateMessages(count: number, tag: string, receivedDate = 'Tue
   return out;
 }
 
+/**
+ * The messages with CRLF line ends, as SMTP/LMTP deliver them and IMAP APPEND requires (Cyrus refuses bare
+ * newlines; Dovecot tolerates them), and the ids the pipeline must give them.
+ */
+export function withCrlf(messages: readonly GeneratedMessage[]): GeneratedMessage[] {
+  return messages.map((m) => {
+    const raw = Buffer.from(m.raw.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+    return { raw, id: parseMessage(raw, { origin: { kind: 'file' } }).id };
+  });
+}
+
 export type ImapUserName = 'quarantine' | 'alice' | 'bob';
 
 /** One test's unique names, clients for checking, and clean-up of everything under them. */
@@ -341,6 +352,8 @@ export interface FaultCase {
   es: SearchStore;
   redis: Redis;
   mailbox(user: ImapUserName, suffix?: string): Promise<string>;
+  /** Deletes the mailbox and creates it again, empty: the server gives it a new UIDVALIDITY. */
+  recreate(user: ImapUserName, mailbox: string): Promise<void>;
   /** APPENDs over `connections` parallel connections (UIDs then follow completion order, not list order). */
   append(user: ImapUserName, mailbox: string, raws: readonly Buffer[], connections?: number): Promise<void>;
   writeConfig(config: Record<string, unknown>, name?: string): string;
@@ -374,13 +387,21 @@ export interface ConfigOverrides {
 }
 
 export interface StatusJson {
-  mailboxes: { account: string; mailbox: string; phase?: string; committed?: number; lastSeenUid?: number; lastError?: string; collector?: string }[];
+  mailboxes: {
+    account: string; mailbox: string; phase?: string; uidvalidity?: number; committed?: number; lastSeenUid?: number; expired?: number;
+    lastError?: string; lastErrorAt?: string; lastErrorRecovered?: boolean; connectedAt?: string; collector?: string;
+  }[];
   queue: Record<string, number>;
   documents: { indexed: number | null; deadLettered: number | null; error?: string };
 }
 
-export async function createFaultCase(tag: string, target: EngineUnderTest = defaultEngine()): Promise<FaultCase> {
+/** The real IMAP servers the suite knows (scripts/services starts both). */
+export type ImapServer = 'dovecot' | 'cyrus';
+
+export async function createFaultCase(tag: string, options: { server?: ImapServer; engine?: EngineUnderTest } = {}): Promise<FaultCase> {
+  const target = options.engine ?? defaultEngine();
   const s = serviceSettings();
+  const imapPort = options.server === 'cyrus' ? s.cyrusPort : s.imapPort;
   const dir = mkdtempSync(join(tmpdir(), `mv-fault-${tag}-`));
   const keyPrefix = uniqueName(`flt-${tag}`);
   const indexPrefix = uniqueName(`flt-${tag}`).toLowerCase();
@@ -398,7 +419,7 @@ export async function createFaultCase(tag: string, target: EngineUnderTest = def
   const imap = async (user: ImapUserName): Promise<ImapFlow> => {
     let c = imaps.get(user);
     if (c === undefined || !c.usable) {
-      c = new ImapFlow({ host: s.imapHost, port: s.imapPort, secure: false, doSTARTTLS: false, auth: { user, pass: pass(user) }, logger: false });
+      c = new ImapFlow({ host: s.imapHost, port: imapPort, secure: false, doSTARTTLS: false, auth: { user, pass: pass(user) }, logger: false });
       c.on('error', () => undefined);
       await c.connect();
       imaps.set(user, c);
@@ -417,11 +438,20 @@ export async function createFaultCase(tag: string, target: EngineUnderTest = def
       return name;
     },
 
+    async recreate(user, mailbox) {
+      const c = await imap(user);
+      await c.mailboxDelete(mailbox);
+      await c.mailboxCreate(mailbox);
+      // Dovecot may answer a later APPEND on this session with "Mailbox was deleted under us": start afresh.
+      imaps.delete(user);
+      await c.logout().catch(() => undefined);
+    },
+
     async append(user, mailbox, raws, connections = 4) {
       // A few connections in parallel: thousands of APPENDs take seconds, not minutes.
       const conns = [await imap(user)];
       for (let i = 1; i < Math.min(connections, raws.length); i++) {
-        const c = new ImapFlow({ host: s.imapHost, port: s.imapPort, secure: false, doSTARTTLS: false, auth: { user, pass: pass(user) }, logger: false });
+        const c = new ImapFlow({ host: s.imapHost, port: imapPort, secure: false, doSTARTTLS: false, auth: { user, pass: pass(user) }, logger: false });
         c.on('error', () => undefined);
         await c.connect();
         conns.push(c);
@@ -450,7 +480,7 @@ export async function createFaultCase(tag: string, target: EngineUnderTest = def
         queue: { name: queueName, batchMaxMessages: 50, maxWaitingJobs: 20, ...o.queue },
         worker: { concurrency: 2, ...o.worker },
         accounts: accounts.map((a) => ({
-          id: a.id, host: s.imapHost, port: s.imapPort, tls: 'none', user: a.user, password: a.password ?? pass(a.user),
+          id: a.id, host: s.imapHost, port: imapPort, tls: 'none', user: a.user, password: a.password ?? pass(a.user),
           batchSize: a.batchSize ?? 100, pollIntervalMs: a.pollIntervalMs ?? 60_000, useIdle: true, mailboxes: a.mailboxes,
         })),
         http: { host: '127.0.0.1', port: 0 },

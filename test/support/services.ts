@@ -15,6 +15,8 @@ export interface ServiceSettings {
   imapsPort: number;
   imapUsers: ImapUser[];
   imapCaFile: string;
+  /** Cyrus IMAP (plain, loopback), started by `scripts/services up-cyrus`; same users as Dovecot. */
+  cyrusPort: number;
 }
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/services', import.meta.url));
@@ -52,6 +54,7 @@ export function serviceSettings(): ServiceSettings {
       return { user: pair.slice(0, colon), pass: pair.slice(colon + 1) };
     }),
     imapCaFile: required(env, 'MAILVERDICT_IMAP_CA_FILE'),
+    cyrusPort: Number(required(env, 'MAILVERDICT_CYRUS_PORT')),
   };
   return cached;
 }

@@ -33,8 +33,9 @@ function fakeClient(script: Script): { client: Client; calls: Sent[][]; options:
   return { client, calls, options };
 }
 
+// The fixtures go back years: retention is long here, except in the tests about it.
 const config = (over: Partial<SinkConfig> = {}): SinkConfig => ({
-  nodes: ['http://127.0.0.1:1'], rejectUnauthorized: true, indexPrefix: 'mv', retentionMonths: 13,
+  nodes: ['http://127.0.0.1:1'], rejectUnauthorized: true, indexPrefix: 'mv', retentionMonths: 1200,
   bulkMaxDocs: 1000, bulkMaxBytes: 5 * 1024 * 1024, requestTimeoutMs: 1000, maxRetries: 3,
   retryBaseDelayMs: 1, retryMaxDelayMs: 2, ...over,
 });
@@ -219,6 +220,40 @@ describe('BulkSink', () => {
     });
     await expect(new BulkSink(fakeClient((s) => s.map(() => ({ status: 400, error: { type: 'x', reason: 'y' } }))).client, config())
       .deadLetterParseFailures([failure])).rejects.toThrow(/refused a parse failure/);
+  });
+
+  it('does not write a message whose month lies before the retention window: counted as expired, in order', async () => {
+    const { client, calls } = fakeClient(allCreated);
+    const base = messages[0] as ParsedMessage;
+    const at = (id: string, timestamp: string): ParsedMessage => ({ id, document: { ...base.document, '@timestamp': timestamp } });
+    const now = new Date('2026-11-15T12:00:00Z');
+    // retentionMonths 13 on 2026-11 keeps 2025.11 … 2026.11 (the months the retention task keeps).
+    const batch = [
+      at('old', '2025-10-31T23:59:59Z'),
+      at('first-kept', '2025-11-01T00:00:00Z'),
+      at('current', '2026-11-15T11:00:00Z'),
+      at('much-older', '2012-03-01T00:00:00Z'),
+      { id: 'undated', document: { ...base.document, '@timestamp': 'garbage' } },
+    ];
+    const outcome = await new BulkSink(client, config({ retentionMonths: 13 }), { now: () => now }).indexBatch(batch);
+    expect(outcome).toMatchObject({ created: 3, duplicates: 0, deadLettered: 0, expired: 2 });
+    expect(outcome.results.map((r) => [r.id, r.outcome, r.index])).toEqual([
+      ['old', 'expired', 'mv-2025.10'],
+      ['first-kept', 'created', 'mv-2025.11'],
+      ['current', 'created', 'mv-2026.11'],
+      ['much-older', 'expired', 'mv-2012.03'],
+      ['undated', 'created', 'mv-undated'],
+    ]);
+    expect(calls.flat().map((c) => c.id)).toEqual(['first-kept', 'current', 'undated']);
+  });
+
+  it('sends no request at all when every message of the batch is expired', async () => {
+    const { client, calls } = fakeClient(allCreated);
+    const outcome = await new BulkSink(client, config({ retentionMonths: 1 }), { now: () => new Date('2026-11-15T00:00:00Z') })
+      .indexBatch(messages.filter((m) => m.document['@timestamp'] < '2026-11'));
+    expect(outcome.expired).toBe(messages.filter((m) => m.document['@timestamp'] < '2026-11').length);
+    expect(outcome.created + outcome.duplicates + outcome.deadLettered).toBe(0);
+    expect(calls).toHaveLength(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expiredIndices } from '../../../src/sink/retention.js';
+import { expiredIndices, indexExpired, oldestKeptMonth } from '../../../src/sink/retention.js';
 
 describe('expiredIndices', () => {
   const names = [
@@ -31,5 +31,21 @@ describe('expiredIndices', () => {
     }
     expect(() => expiredIndices(names, 'mv', 0, now)).toThrow(/retentionMonths/);
     expect(() => expiredIndices(names, 'mv', 1.5, now)).toThrow(/retentionMonths/);
+  });
+});
+
+describe('indexExpired / oldestKeptMonth (what indexing skips is exactly what retention deletes)', () => {
+  it('agrees with expiredIndices for every month around the boundary, and names the first month kept', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const names = Array.from({ length: 40 }, (_, i) => `mv-${2023 + Math.floor(i / 12)}.${String((i % 12) + 1).padStart(2, '0')}`);
+    for (const months of [1, 2, 12, 13, 25]) {
+      const deleted = new Set(expiredIndices(names, 'mv', months, now));
+      for (const name of names) expect(indexExpired(name, 'mv', months, now), `${name} with ${months}`).toBe(deleted.has(name));
+    }
+    expect(oldestKeptMonth(13, now)).toBe('2025.01');
+    expect(oldestKeptMonth(1, now)).toBe('2026.01');
+    expect(oldestKeptMonth(12, new Date('2026-12-31T23:59:59Z'))).toBe('2026.01');
+    expect(indexExpired('mv-undated', 'mv', 1, now)).toBe(false);
+    expect(indexExpired('mv-deadletter', 'mv', 1, now)).toBe(false);
   });
 });
