@@ -41,7 +41,11 @@ export function assembleDocument(
   const time = messageTimestamp(block, context.internalDate, now);
 
   const warnings: string[] = [...block.warnings, ...time.warnings, ...out.warnings];
-  for (const g of gateways) warnings.push(...g.warnings);
+  for (const g of gateways) {
+    warnings.push(...g.warnings);
+    // Each gateway keeps its own list in the document: bounded like the union below.
+    if (g.warnings.length > MAX_WARNINGS) g.warnings = boundWarnings(g.warnings);
+  }
   if (top === undefined) warnings.push('no_gateway_headers');
 
   const mv: MailverdictDocument['mailverdict'] = {
@@ -121,19 +125,22 @@ function unionHeaders(gateways: readonly GatewayResult[]): Record<string, string
   return headers;
 }
 
-function boundWarnings(list: readonly string[]): string[] {
+/**
+ * At most MAX_WARNINGS distinct warnings of at most MAX_WARNING_CHARS each; what is left out is counted in
+ * one last entry, `cap:max_warnings:<n>_more`, so a hostile message cannot bloat its document.
+ */
+export function boundWarnings(list: readonly string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
+  let more = 0;
   for (const raw of list) {
     const w = raw.length > MAX_WARNING_CHARS ? raw.slice(0, MAX_WARNING_CHARS) : raw;
     if (seen.has(w)) continue;
-    if (out.length >= MAX_WARNINGS) {
-      out.push('cap:max_warnings');
-      break;
-    }
     seen.add(w);
-    out.push(w);
+    if (out.length >= MAX_WARNINGS) more++;
+    else out.push(w);
   }
+  if (more > 0) out.push(`cap:max_warnings:${more}_more`);
   return out;
 }
 
