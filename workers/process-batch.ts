@@ -2,7 +2,7 @@
 // the watermark. A TransientIndexError (Elasticsearch away) fails the job so BullMQ retries it; the
 // watermark then does not move, and a retried batch is harmless (create + deterministic _id).
 import type { ParsedMessage, SourceInfo } from '../src/document/types.js';
-import { parseFetched } from '../src/parse/parse-message.js';
+import { parseFetched, type ParseContext } from '../src/parse/parse-message.js';
 import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
 import { Watermark } from '../src/mailbox-state/watermark.js';
 import { batchInterval, type MessageBatchJob } from '../src/queue/message-batch.js';
@@ -15,6 +15,8 @@ export interface ProcessBatchDeps {
   redis: Redis;
   keyPrefix: string;
   events?: PipelineEvents | undefined;
+  /** A message date further than this past the time it is processed is not believed (default 48 h). */
+  maxFutureSkewMs?: number;
 }
 
 export interface PipelineEvents {
@@ -51,7 +53,10 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
       const parts = m.parts.map((p) => ({ path: p.path, raw: Buffer.from(p.headers, 'base64') }));
       const internalDate = m.internalDate === undefined ? undefined : new Date(m.internalDate);
       const validDate = internalDate !== undefined && !Number.isNaN(internalDate.getTime()) ? internalDate : undefined;
-      const message = parseFetched(headerBytes, parts, validDate === undefined ? { source } : { source, internalDate: validDate });
+      const context: ParseContext = { source };
+      if (validDate !== undefined) context.internalDate = validDate;
+      if (deps.maxFutureSkewMs !== undefined) context.maxFutureSkewMs = deps.maxFutureSkewMs;
+      const message = parseFetched(headerBytes, parts, context);
       parsed.push(message);
       internalDates.push(validDate);
       rawHeaders.set(message.id, headerBytes);

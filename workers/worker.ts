@@ -18,6 +18,8 @@ export interface WorkerConfig {
   elasticsearch: SinkConfig;
   queue: { name: string };
   worker: { concurrency: number };
+  /** Future-date bound of `@timestamp` (default 48 h). */
+  parse?: { maxFutureSkewHours: number } | undefined;
 }
 
 export interface WorkerDeps {
@@ -50,6 +52,7 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
     messageQueueName(config),
     (job: Job<MessageBatchJob>) => processBatch(job.data, {
       sink, redis, keyPrefix: prefix, events: deps.events,
+      ...(config.parse !== undefined ? { maxFutureSkewMs: config.parse.maxFutureSkewHours * 3600_000 } : {}),
     }),
     {
       connection,

@@ -95,7 +95,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
   if (values.direct) {
     const client = createElasticsearchClient(config.elasticsearch);
     try {
-      const target = new DirectTarget(new BulkSink(client, config.elasticsearch));
+      const target = new DirectTarget(new BulkSink(client, config.elasticsearch), { maxFutureSkewMs: config.parse.maxFutureSkewHours * 3600_000 });
       const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });
       await progress?.finish();
       await io.stdout.write(`replayed ${read.messages} messages: ${target.created} indexed, ${target.duplicates} already indexed, `

@@ -11,8 +11,10 @@ export interface ParseContext {
   source: SourceInfo;
   /** IMAP INTERNALDATE, the last fallback for `@timestamp` before `now`. */
   internalDate?: Date;
-  /** When the message was read (`event.created`); defaults to the current time. */
+  /** When the message was read (`event.created`, the arrival time); defaults to the current time. */
   now?: Date;
+  /** A header or INTERNALDATE timestamp further than this past `now` is not believed; default 48 h. */
+  maxFutureSkewMs?: number;
 }
 
 /** Bounds on the warning list: hostile input must not produce a huge document. */
@@ -38,7 +40,7 @@ export function assembleDocument(
   const now = context.now ?? new Date();
   const gateways = [...out.gateways].sort((a, b) => a.position - b.position);
   const top: GatewayResult | undefined = gateways[0];
-  const time = messageTimestamp(block, context.internalDate, now);
+  const time = messageTimestamp(block, context.internalDate, now, context.maxFutureSkewMs);
 
   const warnings: string[] = [...block.warnings, ...time.warnings, ...out.warnings];
   for (const g of gateways) {

@@ -1,7 +1,7 @@
 // Replay straight into Elasticsearch: parse each message as `mailverdict parse` does and write the batch with
 // BulkSink (create + the header-block hash as _id, so a message already indexed from IMAP is a duplicate).
 import type { ParsedMessage } from '../document/types.js';
-import { parseMessage } from '../parse/parse-message.js';
+import { parseMessage, type ParseContext } from '../parse/parse-message.js';
 import { findHeaderEnd } from '../headers/find-header-end.js';
 import type { BulkSink } from '../sink/bulk-sink.js';
 import type { ReplayMessage, ReplayTarget } from './replay-files.js';
@@ -11,13 +11,15 @@ export class DirectTarget implements ReplayTarget {
   duplicates = 0;
   deadLettered = 0;
 
-  constructor(private readonly sink: Pick<BulkSink, 'indexBatch'>) {}
+  constructor(private readonly sink: Pick<BulkSink, 'indexBatch'>, private readonly options: { maxFutureSkewMs?: number } = {}) {}
 
   async send(batch: readonly ReplayMessage[]): Promise<void> {
     const parsed: ParsedMessage[] = [];
     const rawHeaders = new Map<string, Uint8Array>();
     for (const m of batch) {
-      const message = parseMessage(m.raw, { source: { kind: 'file', path: m.path } });
+      const context: ParseContext = { source: { kind: 'file', path: m.path } };
+      if (this.options.maxFutureSkewMs !== undefined) context.maxFutureSkewMs = this.options.maxFutureSkewMs;
+      const message = parseMessage(m.raw, context);
       parsed.push(message);
       const buf = Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength);
       rawHeaders.set(message.id, buf.subarray(0, findHeaderEnd(buf).headerEnd));
