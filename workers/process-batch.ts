@@ -56,6 +56,7 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
       const context: ParseContext = { source };
       if (validDate !== undefined) context.internalDate = validDate;
       if (deps.maxFutureSkewMs !== undefined) context.maxFutureSkewMs = deps.maxFutureSkewMs;
+      if (m.headerlessId !== undefined && /^[0-9a-f]{64}$/.test(m.headerlessId)) context.headerlessId = m.headerlessId;
       const message = parseFetched(headerBytes, parts, context);
       parsed.push(message);
       internalDates.push(validDate);

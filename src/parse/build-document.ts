@@ -1,7 +1,7 @@
 import type { HeaderBlock } from '../headers/types.js';
 import { runParsers } from '../parsers/registry.js';
 import type { AuthFinding, ParserOutput } from '../parsers/types.js';
-import { documentId } from '../document/document-id.js';
+import { documentId, isBlankHeaderSection, mailboxMessageId } from '../document/document-id.js';
 import { extractAddresses } from '../document/extract-addresses.js';
 import { messageTimestamp } from '../document/message-timestamp.js';
 import { PARSER_VERSION } from '../document/parser-version.js';
@@ -15,6 +15,11 @@ export interface ParseContext {
   now?: Date;
   /** A header or INTERNALDATE timestamp further than this past `now` is not believed; default 48 h. */
   maxFutureSkewMs?: number;
+  /**
+   * The `_id` when the header section is empty (see document-id.ts): the raw-message hash for files; for
+   * IMAP sources it is derived from the source when not given.
+   */
+  headerlessId?: string;
 }
 
 /** Bounds on the warning list: hostile input must not produce a huge document. */
@@ -91,7 +96,21 @@ export function assembleDocument(
     if (top.hostname !== undefined) observer.hostname = top.hostname;
     document.observer = observer;
   }
-  return { id: documentId(headerBytes), document };
+  return { id: messageId(headerBytes, context), document };
+}
+
+/**
+ * The header-block hash (so IMAP and file reads of a message agree); a message without any header field
+ * is named by its own bytes or its mailbox place instead, or every such message would share one id.
+ */
+function messageId(headerBytes: Uint8Array, context: ParseContext): string {
+  if (!isBlankHeaderSection(headerBytes)) return documentId(headerBytes);
+  if (context.headerlessId !== undefined) return context.headerlessId;
+  const s = context.source;
+  if (s.kind === 'imap' && s.account !== undefined && s.mailbox !== undefined && s.uidvalidity !== undefined && s.uid !== undefined) {
+    return mailboxMessageId(s.account, s.mailbox, s.uidvalidity, s.uid);
+  }
+  return documentId(headerBytes);
 }
 
 /** Per method: the top gateway's own result, else the topmost Authentication-Results-style finding. */
