@@ -9,6 +9,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, type FileReadError } from '../fil
 import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
 import { messageQueueName } from '../queue/queue-names.js';
+import { checkRedisReachable } from '../queue/redis-reachable.js';
 import { DirectTarget } from '../replay/direct-target.js';
 import { Progress } from '../replay/progress.js';
 import { QueueTarget } from '../replay/queue-target.js';
@@ -107,6 +108,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
     }
   }
 
+  await checkRedisReachable(config.redis);
   const connection = createRedis(config.redis, 'command');
   const queue = openMessageQueue(config, connection);
   queue.on('error', () => undefined);

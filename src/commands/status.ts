@@ -5,10 +5,15 @@ import { readMailboxStatuses, type MailboxStatus } from '../mailbox-state/mailbo
 import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
 import { queuePrefix } from '../queue/queue-names.js';
+import { checkRedisReachable } from '../queue/redis-reachable.js';
 import { createElasticsearchClient } from '../sink/create-client.js';
 import { deadLetterIndexName } from '../sink/index-name.js';
+import { maskSecrets } from '../config/secrets.js';
 import type { Command } from './command.js';
+import { reason } from './config-check.js';
 import { commandConfig, CONFIG_OPTION, CONFIG_USAGE } from './config-option.js';
+
+const STATUS_TIMEOUT_MS = 5_000;
 
 const usage = `Usage: mailverdict status [options]
 
@@ -18,7 +23,10 @@ and the number of documents indexed and dead-lettered.
 Options:
 ${CONFIG_USAGE}
   --json                print one JSON object instead of tables
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+Exit status: 0 when Redis and Elasticsearch answered, 1 when one did not (the line on stderr says which and
+why; with Elasticsearch away the rest is still printed), 2 on a usage error.`;
 
 export interface StatusReport {
   mailboxes: MailboxStatus[];
@@ -33,17 +41,29 @@ export const statusCommand: Command = {
   async run(args, io) {
     const { values } = parseArgs({ args, options: { ...CONFIG_OPTION, json: { type: 'boolean', default: false } }, strict: true });
     const config = commandConfig(values.config, io);
+    // Fail in one line (host and reason, no secret) instead of waiting through reconnects.
+    await checkRedisReachable(config.redis);
     const redis = createRedis(config.redis, 'command');
     const queue = openMessageQueue(config, redis);
     queue.on('error', () => undefined);
-    const es = createElasticsearchClient(config.elasticsearch);
+    // A person is waiting: a short timeout and one retry, not the pipeline's patience.
+    const es = createElasticsearchClient({
+      ...config.elasticsearch,
+      requestTimeoutMs: Math.min(config.elasticsearch.requestTimeoutMs, STATUS_TIMEOUT_MS),
+      maxRetries: Math.min(config.elasticsearch.maxRetries, 1),
+    });
     try {
       const report: StatusReport = {
         mailboxes: await readMailboxStatuses(redis, queuePrefix(config)),
         queue: await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'),
-        documents: await documentCounts(es, config.elasticsearch.indexPrefix),
+        documents: await documentCounts(es, config.elasticsearch.indexPrefix,
+          [config.elasticsearch.apiKey, config.elasticsearch.password].filter((s): s is string => s !== undefined)),
       };
       await io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
+      if (report.documents.error !== undefined) {
+        await io.stderr.write(`mailverdict status: Elasticsearch: ${report.documents.error}\n`);
+        return 1;
+      }
       return 0;
     } finally {
       await queue.close().catch(() => undefined);
@@ -53,7 +73,7 @@ export const statusCommand: Command = {
   },
 };
 
-async function documentCounts(es: ReturnType<typeof createElasticsearchClient>, prefix: string): Promise<StatusReport['documents']> {
+async function documentCounts(es: ReturnType<typeof createElasticsearchClient>, prefix: string, secrets: readonly string[]): Promise<StatusReport['documents']> {
   try {
     const [indexed, dead] = await Promise.all([
       es.count({ index: `${prefix}-2*`, ignore_unavailable: true, allow_no_indices: true }),
@@ -61,7 +81,7 @@ async function documentCounts(es: ReturnType<typeof createElasticsearchClient>, 
     ]);
     return { indexed: indexed.count, deadLettered: dead.count };
   } catch (err) {
-    return { indexed: null, deadLettered: null, error: err instanceof Error ? err.message : String(err) };
+    return { indexed: null, deadLettered: null, error: maskSecrets(reason(err), secrets) };
   }
 }
 
