@@ -9,7 +9,8 @@ import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, type FileReadError } from '../fil
 import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
 import { messageQueueName } from '../queue/queue-names.js';
-import { checkRedisReachable } from '../queue/redis-reachable.js';
+import { checkRedisReachable, describeRedisError } from '../queue/redis-reachable.js';
+import { stderrConnectionErrors } from './stderr-connection-errors.js';
 import { DirectTarget } from '../replay/direct-target.js';
 import { Progress } from '../replay/progress.js';
 import { QueueTarget } from '../replay/queue-target.js';
@@ -109,9 +110,10 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
   }
 
   await checkRedisReachable(config.redis);
-  const connection = createRedis(config.redis, 'command');
+  const errors = stderrConnectionErrors('replay', io);
+  const connection = createRedis(config.redis, 'command', { errors, stage: 'queueing', source: 'redis' });
   const queue = openMessageQueue(config, connection);
-  queue.on('error', () => undefined);
+  queue.on('error', errors.listener('queueing', 'queue', (err) => describeRedisError(err, config.redis)));
   try {
     const target = new QueueTarget(queue, { maxWaitingJobs: config.queue.maxWaitingJobs, ...signal });
     const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });

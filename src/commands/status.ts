@@ -5,7 +5,8 @@ import { readMailboxStatuses, type MailboxStatus } from '../mailbox-state/mailbo
 import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
 import { queuePrefix } from '../queue/queue-names.js';
-import { checkRedisReachable } from '../queue/redis-reachable.js';
+import { checkRedisReachable, describeRedisError } from '../queue/redis-reachable.js';
+import { stderrConnectionErrors } from './stderr-connection-errors.js';
 import { createElasticsearchClient } from '../sink/create-client.js';
 import { deadLetterIndexName } from '../sink/index-name.js';
 import { maskSecrets } from '../config/secrets.js';
@@ -43,9 +44,10 @@ export const statusCommand: Command = {
     const config = commandConfig(values.config, io);
     // Fail in one line (host and reason, no secret) instead of waiting through reconnects.
     await checkRedisReachable(config.redis);
-    const redis = createRedis(config.redis, 'command');
+    const errors = stderrConnectionErrors('status', io);
+    const redis = createRedis(config.redis, 'command', { errors, stage: 'queueing', source: 'redis' });
     const queue = openMessageQueue(config, redis);
-    queue.on('error', () => undefined);
+    queue.on('error', errors.listener('queueing', 'queue', (err) => describeRedisError(err, config.redis)));
     // A person is waiting: a short timeout and one retry, not the pipeline's patience.
     const es = createElasticsearchClient({
       ...config.elasticsearch,
