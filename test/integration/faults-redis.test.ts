@@ -149,4 +149,30 @@ describe('Redis and Elasticsearch faults (real processes)', () => {
     expect(down.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mailverdict status: Elasticsearch: .*ECONNREFUSED/)]);
     console.log(`status with Elasticsearch cut: exit ${down.code} after ${down.ms} ms`);
   }, 120_000);
+
+  it('Redis lost while work runs: every error counted in mailverdict_errors_total, one log line per outage and source, recovery logged', async () => {
+    fc = await createFaultCase('rlost');
+    let redis = await PrivateRedis.start();
+    cleanups.push(() => redis.stop());
+    const file = fc.writeConfig(fc.baseConfig([{ id: 'alice', user: 'alice', mailboxes: ['INBOX'] }], { redisUrl: redis.url }));
+    const setup = await runMv(['setup', '-c', file]);
+    expect(setup.code, setup.stderr).toBe(0);
+    const work = new MvProcess('work', file);
+    await work.httpUrl();
+    const port = redis.port;
+    await redis.stop();
+    await waitFor('several Redis errors counted', () => work.metric('mailverdict_errors_total'), (n) => n >= 4, 60_000);
+    redis = await PrivateRedis.start({ port });
+    await work.waitForLog('Redis connection restored', (l) => l.msg === 'redis connection restored', 60_000);
+    const reported = work.logs().filter((l) => String(l.msg).endsWith('; reconnecting'));
+    const perSource = new Map<string, number>();
+    for (const l of reported) perSource.set(String(l['source']), (perSource.get(String(l['source'])) ?? 0) + 1);
+    expect(perSource.get('redis')).toBe(1);
+    for (const [source, n] of perSource) expect(n, source).toBe(1);
+    expect(reported[0]?.msg).toMatch(new RegExp(`^Redis at 127\\.0\\.0\\.1:${port}: `));
+    const counted = await work.metric('mailverdict_errors_total');
+    expect(counted).toBeGreaterThan(reported.length);
+    expect(await work.stop(30_000)).toEqual({ code: 0, signal: null });
+    console.log(`Redis outage: ${counted} errors counted, ${reported.length} lines logged (${[...perSource.keys()].join(', ')})`);
+  }, 180_000);
 });
