@@ -11,6 +11,8 @@ import { startWorker, type RunningWorker } from './worker.js';
 import { processCollectorId } from './process-identity.js';
 import { createRedis } from '../src/queue/connection.js';
 import { openMessageQueue } from '../src/queue/message-queue.js';
+import { ConnectionErrors } from '../src/observability/connection-errors.js';
+import { describeRedisError } from '../src/queue/describe-redis-error.js';
 import { createSearchStore } from '../src/sink/create-client.js';
 import { elasticsearchReachability } from '../src/sink/elasticsearch-reachability.js';
 import { checkIndexTemplates, ensureIndexTemplates } from '../src/sink/index-setup.js';
@@ -51,7 +53,13 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
   const accounts = roles.has('collect') ? requireAccounts(config, 'the collect role') : [];
   const metrics = options.metrics ?? new PipelineMetrics();
   const es = createSearchStore(config.elasticsearch);
-  const redis = createRedis(config.redis, 'command', (err) => logger.debug({ err: err.message }, 'redis connection error'));
+  // Redis and queue errors heal by reconnecting: each is counted, one line per outage is logged.
+  const connectionErrors = new ConnectionErrors({
+    report: (e) => logger.error({ stage: e.stage, source: e.source, code: e.code, ...(e.suppressed > 0 ? { previousEpisodeErrors: e.suppressed } : {}) }, `${e.message}; reconnecting`),
+    count: (stage, code) => metrics.errors.inc({ stage, code: boundedCode(code) }),
+    recovered: (source, errors) => logger.info({ source, errors }, `${source} connection restored`),
+  });
+  const redis = createRedis(config.redis, 'command', { errors: connectionErrors, stage: 'queueing', source: 'redis' });
   const timers: NodeJS.Timeout[] = [];
   const stoppers: (() => Promise<void>)[] = [];
 
@@ -78,6 +86,7 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
       }
       worker = await startWorker(config, {
         elasticsearch: es,
+        connectionErrors,
         events: {
           parsed: (count, warnings) => {
             metrics.messagesParsed.inc(count);
@@ -117,6 +126,7 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
     if (roles.has('collect')) {
       collector = await startCollector({ redis: config.redis, queue: config.queue, accounts }, {
         collectorId: processCollectorId(),
+        connectionErrors,
         events: {
           fetched: (account, mailbox, n) => metrics.messagesFetched.inc({ account, mailbox }, n),
           enqueued: (account, mailbox, n) => metrics.messagesEnqueued.inc({ account, mailbox }, n),
@@ -151,9 +161,9 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
   // Queue depth for the gauge and the health of the queue as seen by this process.
   // BullMQ does not close a connection it was given: we keep it to close it ourselves, or the open socket
   // keeps the process alive after a graceful stop.
-  const queueConnection = createRedis(config.redis, 'command');
+  const queueConnection = createRedis(config.redis, 'command', { errors: connectionErrors, stage: 'queueing', source: 'redis' });
   const queue = openMessageQueue(config, queueConnection);
-  queue.on('error', () => undefined);
+  queue.on('error', connectionErrors.listener('queueing', 'queue', (err) => describeRedisError(err, config.redis)));
   const refreshQueueGauge = async (): Promise<void> => {
     try {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');

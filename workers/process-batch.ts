@@ -20,6 +20,8 @@ export interface ProcessBatchDeps {
   events?: PipelineEvents | undefined;
   /** Config `internalDomains`, for email.direction. */
   internalDomains?: readonly string[] | undefined;
+  /** A message date further than this past the time it is processed is not believed (default 48 h). */
+  maxFutureSkewMs?: number;
 }
 
 export interface PipelineEvents {
@@ -72,6 +74,8 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
       if (validDate !== undefined) context.internalDate = validDate;
       if (job.gateway !== undefined && typeof job.gateway.id === 'string') context.gateway = job.gateway;
       if (deps.internalDomains !== undefined) context.internalDomains = deps.internalDomains;
+      if (deps.maxFutureSkewMs !== undefined) context.maxFutureSkewMs = deps.maxFutureSkewMs;
+      if (m.headerlessId !== undefined && /^[0-9a-f]{64}$/.test(m.headerlessId)) context.headerlessId = m.headerlessId;
       const message = parseFetched(headerBytes, parts, context);
       parsed.push(message);
       internalDates.push(validDate);

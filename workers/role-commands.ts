@@ -2,6 +2,8 @@
 // once, starts its roles, serves /metrics and /health, and shuts down gracefully on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { createLogger } from '../src/runtime/logger.js';
+import { PipelineMetrics } from '../src/observability/metrics.js';
+import { waitForRedis } from '../src/runtime/wait-for-redis.js';
 import { startPipelineProcess, type Role } from './pipeline-process.js';
 import type { Command } from '../src/commands/command.js';
 import { commandConfig, CONFIG_OPTION, CONFIG_USAGE } from '../src/commands/config-option.js';
@@ -22,11 +24,26 @@ ${CONFIG_USAGE}
       const { values } = parseArgs({ args, options: CONFIG_OPTION, strict: true });
       const config = commandConfig(values.config, io);
       const logger = createLogger(config.log.level, process.stdout, { format: config.log.format, isTty: process.stdout.isTTY === true });
-      const running = await startPipelineProcess(config, { roles, logger, applyTemplates });
-      await new Promise<void>((resolve) => {
-        if (io.signal === undefined || io.signal.aborted) return resolve();
-        io.signal.addEventListener('abort', () => resolve(), { once: true });
+      const metrics = new PipelineMetrics();
+      // Redis down or refusing the password: say so and retry with backoff; a signal stops the waiting.
+      const reachable = await waitForRedis(config.redis, {
+        logger, signal: io.signal, onError: (code) => metrics.errors.inc({ stage: 'queueing', code }),
       });
+      if (!reachable) {
+        logger.info({ signal: String(io.signal?.reason ?? '') }, 'stopped before Redis answered');
+        return 0;
+      }
+      const stopRequested = untilAborted(io.signal);
+      const starting = startPipelineProcess(config, { roles, logger, applyTemplates, metrics });
+      const running = await Promise.race([starting, stopRequested.then(() => undefined)]);
+      if (running === undefined) {
+        // The first signal stops even a start that hangs (a server went away meanwhile): what did start
+        // is stopped in the background, and the launcher ends the process if something still holds it.
+        logger.info({ signal: String(io.signal?.reason ?? '') }, 'shutting down while starting');
+        void starting.then((p) => p.stop(), () => undefined);
+        return 0;
+      }
+      await stopRequested;
       logger.info({ signal: String(io.signal?.reason ?? '') }, 'shutting down');
       await running.stop();
       return 0;
@@ -49,3 +66,12 @@ export const workCommand = roleCommand('work', ['work'],
 export const alertCommand = roleCommand('alert', ['alert'],
   'evaluate the alert rules and notify on scan-timeout/fallback spikes',
   'Evaluates the spike and silent-collector rules every interval; writes alerts to the alert index, the\nlog and the configured webhooks.', false);
+
+/** Resolves when the signal aborts (never without one). */
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

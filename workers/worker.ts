@@ -7,7 +7,9 @@ import type { Redis } from 'ioredis';
 import { BulkSink, type BulkSinkOptions } from '../src/sink/bulk-sink.js';
 import { createSearchStore } from '../src/sink/create-client.js';
 import type { SinkConfig } from '../src/sink/sink-config.js';
+import type { ConnectionErrors } from '../src/observability/connection-errors.js';
 import { createRedis, type RedisSettings } from '../src/queue/connection.js';
+import { describeRedisError } from '../src/queue/describe-redis-error.js';
 import { BATCH_BACKOFF_TYPE, batchBackoffMs } from '../src/queue/job-options.js';
 import type { MessageBatchJob } from '../src/queue/message-batch.js';
 import { messageQueueName, queuePrefix } from '../src/queue/queue-names.js';
@@ -20,6 +22,8 @@ export interface WorkerConfig {
   worker: { concurrency: number };
   /** The organisation's own domains, for email.direction (config `internalDomains`). */
   internalDomains?: readonly string[];
+  /** Future-date bound of `@timestamp` (default 48 h). */
+  parse?: { maxFutureSkewHours: number } | undefined;
 }
 
 export interface WorkerDeps {
@@ -32,6 +36,8 @@ export interface WorkerDeps {
   stalledIntervalMs?: number;
   /** Lock duration of a job being processed (BullMQ default 30 s). */
   lockDurationMs?: number;
+  /** Counts and logs (once per outage) the errors of the worker's Redis connections. */
+  connectionErrors?: ConnectionErrors;
 }
 
 export interface RunningWorker {
@@ -44,8 +50,10 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
   const elasticsearch = deps.elasticsearch ?? createSearchStore(config.elasticsearch);
   const ownsClient = deps.elasticsearch === undefined;
   const sink = deps.sink ?? new BulkSink(elasticsearch, config.elasticsearch, deps.sinkOptions ?? {});
-  const redis: Redis = createRedis(config.redis, 'command');
-  const connection = createRedis(config.redis, 'blocking');
+  const errors = deps.connectionErrors;
+  const reported = errors === undefined ? undefined : { errors, stage: 'indexing' as const, source: 'redis' };
+  const redis: Redis = createRedis(config.redis, 'command', reported);
+  const connection = createRedis(config.redis, 'blocking', reported);
   const prefix = queuePrefix(config);
 
   const worker = new Worker<MessageBatchJob, ProcessBatchResult>(
@@ -53,6 +61,7 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
     (job: Job<MessageBatchJob>) => processBatch(job.data, {
       sink, redis, keyPrefix: prefix, events: deps.events,
       internalDomains: config.internalDomains,
+      ...(config.parse !== undefined ? { maxFutureSkewMs: config.parse.maxFutureSkewHours * 3600_000 } : {}),
     }),
     {
       connection,
@@ -69,7 +78,7 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
       ...(deps.lockDurationMs !== undefined ? { lockDuration: deps.lockDurationMs } : {}),
     },
   );
-  worker.on('error', () => undefined);
+  worker.on('error', errors?.listener('indexing', 'worker', (err) => describeRedisError(err, config.redis)) ?? (() => undefined));
   worker.on('failed', (_job, error) => {
     const code = typeof (error as { code?: unknown }).code === 'string' ? String((error as { code?: unknown }).code) : error.name;
     deps.events?.failed?.({ code, message: error.message.slice(0, 300) });

@@ -6,7 +6,9 @@ import { hostname } from 'node:os';
 import type { Queue } from 'bullmq';
 import type { ImapFlowOptions } from 'imapflow';
 import type { Redis } from 'ioredis';
+import type { ConnectionErrors } from '../observability/connection-errors.js';
 import { createRedis, type RedisSettings } from '../queue/connection.js';
+import { describeRedisError } from '../queue/describe-redis-error.js';
 import { batchJobId, type MessageBatchJob } from '../queue/message-batch.js';
 import { batchJobOptions } from '../queue/job-options.js';
 import { openMessageQueue } from '../queue/message-queue.js';
@@ -35,6 +37,8 @@ export interface CollectorDeps {
   reconnectMaxMs?: number;
   postCommitCheckMs?: number;
   imapExtra?: Partial<ImapFlowOptions>;
+  /** Counts and logs (once per outage) the errors of this collector's Redis connections and queue. */
+  connectionErrors?: ConnectionErrors;
 }
 
 export interface Collector {
@@ -50,11 +54,13 @@ export interface Collector {
 
 export async function startCollector(config: CollectorConfig, deps: CollectorDeps = {}): Promise<Collector> {
   const prefix = queuePrefix(config);
-  const redis = createRedis(config.redis, 'command');
+  const errors = deps.connectionErrors;
+  const reported = errors === undefined ? undefined : { errors, stage: 'collecting' as const, source: 'redis' };
+  const redis = createRedis(config.redis, 'command', reported);
   // BullMQ does not close a connection it was given, so we keep it to close it ourselves.
-  const queueConnection = createRedis(config.redis, 'command');
+  const queueConnection = createRedis(config.redis, 'command', reported);
   const queue = openMessageQueue(config, queueConnection);
-  queue.on('error', () => undefined);
+  queue.on('error', errors?.listener('queueing', 'queue', (err) => describeRedisError(err, config.redis)) ?? (() => undefined));
   await queue.waitUntilReady();
   const collectorId = deps.collectorId ?? `${hostname()}:${randomBytes(4).toString('hex')}`;
   const stopping = new AbortController();

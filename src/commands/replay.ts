@@ -10,6 +10,8 @@ import { readReplayExpired } from '../mailbox-state/expired-tally.js';
 import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
 import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import { checkRedisReachable, describeRedisError } from '../queue/redis-reachable.js';
+import { stderrConnectionErrors } from './stderr-connection-errors.js';
 import { DirectTarget } from '../replay/direct-target.js';
 import { Progress } from '../replay/progress.js';
 import { QueueTarget } from '../replay/queue-target.js';
@@ -103,7 +105,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
   if (values.direct) {
     const client = createSearchStore(config.elasticsearch);
     try {
-      const target = new DirectTarget(new BulkSink(client, config.elasticsearch), { gateway, internalDomains: config.internalDomains });
+      const target = new DirectTarget(new BulkSink(client, config.elasticsearch), { gateway, internalDomains: config.internalDomains, maxFutureSkewMs: config.parse.maxFutureSkewHours * 3600_000 });
       const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });
       await progress?.finish();
       await io.stdout.write(`replayed ${read.messages} messages: ${target.created} indexed, ${target.duplicates} already indexed, `
@@ -115,9 +117,11 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
     }
   }
 
-  const connection = createRedis(config.redis, 'command');
+  await checkRedisReachable(config.redis);
+  const errors = stderrConnectionErrors('replay', io);
+  const connection = createRedis(config.redis, 'command', { errors, stage: 'queueing', source: 'redis' });
   const queue = openMessageQueue(config, connection);
-  queue.on('error', () => undefined);
+  queue.on('error', errors.listener('queueing', 'queue', (err) => describeRedisError(err, config.redis)));
   try {
     const target = new QueueTarget(queue, { maxWaitingJobs: config.queue.maxWaitingJobs, ...signal, ...(gateway === undefined ? {} : { gateway }) });
     const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });

@@ -6,9 +6,15 @@ import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
 import { queuePrefix } from '../queue/queue-names.js';
 import { createSearchStore } from '../sink/create-client.js';
+import { checkRedisReachable, describeRedisError } from '../queue/redis-reachable.js';
+import { stderrConnectionErrors } from './stderr-connection-errors.js';
 import { deadLetterIndexName } from '../sink/index-name.js';
+import { maskSecrets } from '../config/secrets.js';
 import type { Command } from './command.js';
+import { reason } from './config-check.js';
 import { commandConfig, CONFIG_OPTION, CONFIG_USAGE } from './config-option.js';
+
+const STATUS_TIMEOUT_MS = 5_000;
 
 const usage = `Usage: mailverdict status [options]
 
@@ -19,7 +25,10 @@ dead-lettered, and of messages not indexed because they are older than the reten
 Options:
 ${CONFIG_USAGE}
   --json                print one JSON object instead of tables
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+Exit status: 0 when Redis and Elasticsearch answered, 1 when one did not (the line on stderr says which and
+why; with Elasticsearch away the rest is still printed), 2 on a usage error.`;
 
 export interface StatusReport {
   mailboxes: MailboxStatus[];
@@ -34,17 +43,30 @@ export const statusCommand: Command = {
   async run(args, io) {
     const { values } = parseArgs({ args, options: { ...CONFIG_OPTION, json: { type: 'boolean', default: false } }, strict: true });
     const config = commandConfig(values.config, io);
-    const redis = createRedis(config.redis, 'command');
+    // Fail in one line (host and reason, no secret) instead of waiting through reconnects.
+    await checkRedisReachable(config.redis);
+    const errors = stderrConnectionErrors('status', io);
+    const redis = createRedis(config.redis, 'command', { errors, stage: 'queueing', source: 'redis' });
     const queue = openMessageQueue(config, redis);
-    queue.on('error', () => undefined);
-    const es = createSearchStore(config.elasticsearch);
+    queue.on('error', errors.listener('queueing', 'queue', (err) => describeRedisError(err, config.redis)));
+    // A person is waiting: a short timeout and one retry, not the pipeline's patience.
+    const es = createSearchStore({
+      ...config.elasticsearch,
+      requestTimeoutMs: Math.min(config.elasticsearch.requestTimeoutMs, STATUS_TIMEOUT_MS),
+      maxRetries: Math.min(config.elasticsearch.maxRetries, 1),
+    });
     try {
       const report: StatusReport = {
         mailboxes: await readMailboxStatuses(redis, queuePrefix(config)),
         queue: await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'),
-        documents: await documentCounts(es, config.elasticsearch.indexPrefix),
+        documents: await documentCounts(es, config.elasticsearch.indexPrefix,
+          [config.elasticsearch.apiKey, config.elasticsearch.password].filter((s): s is string => s !== undefined)),
       };
       await io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
+      if (report.documents.error !== undefined) {
+        await io.stderr.write(`mailverdict status: Elasticsearch: ${report.documents.error}\n`);
+        return 1;
+      }
       return 0;
     } finally {
       await queue.close().catch(() => undefined);
@@ -54,7 +76,7 @@ export const statusCommand: Command = {
   },
 };
 
-async function documentCounts(es: ReturnType<typeof createSearchStore>, prefix: string): Promise<StatusReport['documents']> {
+async function documentCounts(es: ReturnType<typeof createSearchStore>, prefix: string, secrets: readonly string[]): Promise<StatusReport['documents']> {
   try {
     const [indexed, dead] = await Promise.all([
       es.count({ index: `${prefix}-2*`, ignore_unavailable: true, allow_no_indices: true }),
@@ -62,7 +84,7 @@ async function documentCounts(es: ReturnType<typeof createSearchStore>, prefix: 
     ]);
     return { indexed: indexed.count, deadLettered: dead.count };
   } catch (err) {
-    return { indexed: null, deadLettered: null, error: err instanceof Error ? err.message : String(err) };
+    return { indexed: null, deadLettered: null, error: maskSecrets(reason(err), secrets) };
   }
 }
 

@@ -359,6 +359,17 @@ const kibanaSchema = z
   }, message('expected a mapping'))
   .strict();
 
+const parseSchema = z
+  .object({
+    /**
+     * A message date (Received, Date:, INTERNALDATE) more than this many hours after the message was read is
+     * not believed: the next source is used, then the time it was read, with a warning. Bounds the monthly
+     * indices hostile dates could open. @default 48
+     */
+    maxFutureSkewHours: integer(0, 87_600).default(48),
+  }, message('expected a mapping'))
+  .strict();
+
 const logSchema = z
   .object({
     /** pino log level. @default "info" */
@@ -405,6 +416,8 @@ export const configSchema = z
       }),
     /** The metrics and health HTTP endpoint every process serves. */
     http: httpSchema.default({}),
+    /** Parsing messages into documents. */
+    parse: parseSchema.default({}),
     /** Logging. */
     log: logSchema.default({}),
     /** Spike and silent-collector alerting (src/alerts/alert-config.ts); the defaults ship sensible rules. */

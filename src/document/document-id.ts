@@ -32,3 +32,28 @@ export function documentId(headerBytes: Uint8Array | string): string {
   // ASCII (the usual case): the string hashes to the same bytes (UTF-8 of ASCII), no Buffer needed.
   return sha256Hex(isAscii(buf) ? text : Buffer.from(text, 'latin1'));
 }
+
+/** True when a header section holds nothing but line breaks and blanks: no header field to hash. */
+export function isBlankHeaderSection(headerBytes: Uint8Array): boolean {
+  for (const b of headerBytes) if (b !== 10 && b !== 13 && b !== 32 && b !== 9) return false;
+  return true;
+}
+
+/**
+ * The `_id` of a message read from a file whose header section is empty: sha256 of the whole raw message.
+ * The header-block hash would be the same for every such message (the hash of nothing); the whole message
+ * is what tells them apart, and it is the same for every copy of the file (replay twice = duplicates).
+ */
+export function rawMessageId(raw: Uint8Array): string {
+  return sha256Hex(raw);
+}
+
+/**
+ * The `_id` of a message read over IMAP whose header section is empty. The collector fetches headers only,
+ * so the body is not at hand: the message's place — account, mailbox, UIDVALIDITY, UID — names it, which
+ * is stable for as long as the mailbox keeps its UIDVALIDITY. (Such a message read from a file gets
+ * {@link rawMessageId} instead: with no header there is nothing both sides share.)
+ */
+export function mailboxMessageId(account: string, mailbox: string, uidvalidity: number, uid: number): string {
+  return sha256Hex(JSON.stringify(['imap-headerless', account, mailbox, uidvalidity, uid]));
+}

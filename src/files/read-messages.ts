@@ -11,7 +11,7 @@ export const STDIN_ARG = '-';
 /** How stdin is named in records and documents. */
 export const STDIN_NAME = '<stdin>';
 
-export type FileErrorCode = 'not_found' | 'unreadable' | 'too_large' | 'empty' | 'no_messages';
+export type FileErrorCode = 'not_found' | 'unreadable' | 'too_large' | 'empty' | 'no_messages' | 'broken_link' | 'not_a_file';
 
 export interface FileMessage {
   kind: 'message';
@@ -62,47 +62,85 @@ export async function* readMessagesFromPath(path: string, options: ReadMessagesO
     yield* readFile(path, max);
     return;
   }
-  let listing: { files: string[]; maildir: boolean };
+  let listing: MessageFileListing;
   try {
     listing = await listMessageFiles(path);
   } catch (err) {
     yield fsError(path, err);
     return;
   }
-  if (listing.files.length === 0 && !listing.maildir) {
+  // Entries that cannot be read (an unreadable new/, a broken link, a FIFO) are reported one by one.
+  yield* listing.problems;
+  if (listing.files.length === 0 && !listing.maildir && listing.problems.length === 0) {
     yield { kind: 'error', path, index: 0, code: 'no_messages', scope: 'file', message: 'directory holds no .eml files and is not a Maildir (cur/, new/)' };
     return;
   }
   for (const file of listing.files) yield* readFile(file, max);
 }
 
+export interface MessageFileListing {
+  files: string[];
+  maildir: boolean;
+  /** Entries that are not readable message files: reported per entry, the rest is still read. */
+  problems: FileReadError[];
+}
+
 /**
  * The message files of a directory, in a stable order. A Maildir (has cur/ and new/) lists both, merged and
  * sorted by file name (Maildir names start with the delivery time, so this is roughly arrival order);
- * otherwise the directory's *.eml files sorted by name. Dot files are skipped.
+ * otherwise the directory's *.eml files sorted by name. Dot files are skipped. An unreadable cur/ or new/,
+ * a broken link, a FIFO or other non-file among the messages is a problem of its own, not of the whole path.
  */
-export async function listMessageFiles(dir: string): Promise<{ files: string[]; maildir: boolean }> {
+export async function listMessageFiles(dir: string): Promise<MessageFileListing> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const dirs = new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
-  if (dirs.has('cur') && dirs.has('new')) {
+  const subdir = (name: string): boolean => entries.some((e) => e.name === name && (e.isDirectory() || e.isSymbolicLink()));
+  const problems: FileReadError[] = [];
+  if (subdir('cur') && subdir('new')) {
     const named: { name: string; path: string }[] = [];
     for (const sub of ['cur', 'new']) {
-      for (const name of await regularFiles(join(dir, sub))) named.push({ name, path: join(dir, sub, name) });
+      const path = join(dir, sub);
+      let listed: string[];
+      try {
+        listed = await messageFiles(path, () => true, problems);
+      } catch (err) {
+        problems.push(fsError(path, err));
+        continue;
+      }
+      for (const name of listed) named.push({ name, path: join(path, name) });
     }
     named.sort((a, b) => compare(a.name, b.name) || compare(a.path, b.path));
-    return { files: named.map((n) => n.path), maildir: true };
+    return { files: named.map((n) => n.path), maildir: true, problems };
   }
-  const names = (await regularFiles(dir)).filter((n) => n.toLowerCase().endsWith('.eml')).sort(compare);
-  return { files: names.map((n) => join(dir, n)), maildir: false };
+  const names = (await messageFiles(dir, (n) => n.toLowerCase().endsWith('.eml'), problems)).sort(compare);
+  return { files: names.map((n) => join(dir, n)), maildir: false, problems };
 }
 
-async function regularFiles(dir: string): Promise<string[]> {
+/** Names of the regular files (or links to them) of `dir` that `wanted` accepts; other entries it accepts are problems. */
+async function messageFiles(dir: string, wanted: (name: string) => boolean, problems: FileReadError[]): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (e.name.startsWith('.')) continue;
-    if (e.isFile() || (e.isSymbolicLink() && (await stat(join(dir, e.name)).catch(() => undefined))?.isFile())) out.push(e.name);
+    if (e.name.startsWith('.') || !wanted(e.name)) continue;
+    if (e.isFile()) {
+      out.push(e.name);
+      continue;
+    }
+    const path = join(dir, e.name);
+    if (e.isSymbolicLink()) {
+      const target = await stat(path).catch(() => undefined);
+      if (target?.isFile() === true) out.push(e.name);
+      else if (target === undefined) problems.push({ kind: 'error', path, index: 0, code: 'broken_link', scope: 'file', message: 'skipped: broken symbolic link' });
+      else if (!target.isDirectory()) problems.push(notAFile(path, 'a link to a FIFO, socket or device'));
+      continue;
+    }
+    // A sub-directory of a plain directory is simply not a message; anything else here (FIFO, socket,
+    // device) would block or make no sense to read.
+    if (!e.isDirectory()) problems.push(notAFile(path, e.isFIFO() ? 'a FIFO' : e.isSocket() ? 'a socket' : 'a device'));
   }
   return out;
+}
+
+function notAFile(path: string, what: string): FileReadError {
+  return { kind: 'error', path, index: 0, code: 'not_a_file', scope: 'file', message: `skipped: ${what}, not a message file` };
 }
 
 /** Code-point order: the same on every machine and locale. */

@@ -1,7 +1,7 @@
 import type { HeaderBlock } from '../headers/types.js';
 import { runParsers } from '../parsers/registry.js';
 import type { AuthFinding, ParserOutput } from '../parsers/types.js';
-import { documentId } from '../document/document-id.js';
+import { documentId, isBlankHeaderSection, mailboxMessageId } from '../document/document-id.js';
 import { extractAddresses } from '../document/extract-addresses.js';
 import { messageTimestamp } from '../document/message-timestamp.js';
 import { PARSER_VERSION } from '../document/parser-version.js';
@@ -30,8 +30,15 @@ export interface ParseContext {
   internalDomains?: readonly string[];
   /** IMAP INTERNALDATE, the last fallback for `@timestamp` before `now`. */
   internalDate?: Date;
-  /** When the message was read (`event.created`); defaults to the current time. */
+  /** When the message was read (`event.created`, the arrival time); defaults to the current time. */
   now?: Date;
+  /** A header or INTERNALDATE timestamp further than this past `now` is not believed; default 48 h. */
+  maxFutureSkewMs?: number;
+  /**
+   * The `_id` when the header section is empty (see document-id.ts): the raw-message hash for files; for
+   * IMAP sources it is derived from the source when not given.
+   */
+  headerlessId?: string;
 }
 
 /** Bounds on the warning list: hostile input must not produce a huge document. */
@@ -58,13 +65,17 @@ export function assembleDocument(
 ): ParsedMessage {
   const now = context.now ?? new Date();
   const gateways = [...out.gateways].sort((a, b) => a.position - b.position);
-  const time = messageTimestamp(block, context.internalDate, now);
+  const time = messageTimestamp(block, context.internalDate, now, context.maxFutureSkewMs);
   const warnings: string[] = [...block.warnings, ...time.warnings, ...out.warnings];
   const nodeWarnings: string[] = [];
   const nodes = resolveNodes(block, gateways, context.gateway, nodeWarnings);
   const top = pickTopGateway(gateways, context.gateway?.id);
 
-  for (const g of gateways) warnings.push(...g.warnings);
+  for (const g of gateways) {
+    warnings.push(...g.warnings);
+    // Each gateway keeps its own list in the document: bounded like the union below.
+    if (g.warnings.length > MAX_WARNINGS) g.warnings = boundWarnings(g.warnings);
+  }
   warnings.push(...nodeWarnings);
   if (top === undefined) warnings.push('no_gateway_headers');
   if (context.gateway !== undefined && top !== undefined && !gateways.some((g) => g.id === context.gateway?.id)) {
@@ -127,7 +138,21 @@ export function assembleDocument(
     const rule = ruleFields(top);
     if (rule !== undefined) document.rule = rule;
   }
-  return { id: documentId(headerBytes), document };
+  return { id: messageId(headerBytes, context), document };
+}
+
+/**
+ * The header-block hash (so IMAP and file reads of a message agree); a message without any header field
+ * is named by its own bytes or its mailbox place instead, or every such message would share one id.
+ */
+function messageId(headerBytes: Uint8Array, context: ParseContext): string {
+  if (!isBlankHeaderSection(headerBytes)) return documentId(headerBytes);
+  if (context.headerlessId !== undefined) return context.headerlessId;
+  const s = context.origin;
+  if (s.kind === 'imap' && s.account !== undefined && s.mailbox !== undefined && s.uidvalidity !== undefined && s.uid !== undefined) {
+    return mailboxMessageId(s.account, s.mailbox, s.uidvalidity, s.uid);
+  }
+  return documentId(headerBytes);
 }
 
 /**
@@ -206,19 +231,22 @@ function unionHeaders(gateways: readonly GatewayResult[]): Record<string, string
   return headers;
 }
 
-function boundWarnings(list: readonly string[]): string[] {
+/**
+ * At most MAX_WARNINGS distinct warnings of at most MAX_WARNING_CHARS each; what is left out is counted in
+ * one last entry, `cap:max_warnings:<n>_more`, so a hostile message cannot bloat its document.
+ */
+export function boundWarnings(list: readonly string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
+  let more = 0;
   for (const raw of list) {
     const w = raw.length > MAX_WARNING_CHARS ? raw.slice(0, MAX_WARNING_CHARS) : raw;
     if (seen.has(w)) continue;
-    if (out.length >= MAX_WARNINGS) {
-      out.push('cap:max_warnings');
-      break;
-    }
     seen.add(w);
-    out.push(w);
+    if (out.length >= MAX_WARNINGS) more++;
+    else out.push(w);
   }
+  if (more > 0) out.push(`cap:max_warnings:${more}_more`);
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { buildDocument, type ParseContext } from './build-document.js';
+import { isBlankHeaderSection, rawMessageId } from '../document/document-id.js';
 import type { ParsedMessage } from '../document/types.js';
 import type { HeaderLimits } from '../headers/limits.js';
 import { readMessage } from '../headers/read-message.js';
@@ -9,6 +10,9 @@ export type { ParseContext } from './build-document.js';
 /** A whole raw message (file, mbox entry) → its document. Never throws on bad input. */
 export function parseMessage(raw: Uint8Array, context: ParseContext, limits?: Partial<HeaderLimits>): ParsedMessage {
   const { headerBytes, block } = readMessage(raw, limits);
+  if (context.headerlessId === undefined && isBlankHeaderSection(headerBytes)) {
+    return buildDocument(block, headerBytes, { ...context, headerlessId: rawMessageId(raw) });
+  }
   return buildDocument(block, headerBytes, context);
 }
 

@@ -1,8 +1,12 @@
 // ioredis connections for BullMQ and our own keys, following BullMQ's production guide: blocking
 // clients (workers, QueueEvents) need maxRetriesPerRequest null; every client gets an 'error' listener
-// (an unhandled 'error' event would crash the process on a Redis blip).
+// (an unhandled 'error' event would crash the process on a Redis blip). Long-running roles hand in a
+// ConnectionErrors listener (observability/connection-errors.ts): errors are counted and logged per episode.
 import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { ConnectionErrors } from '../observability/connection-errors.js';
+import { describeRedisError } from './describe-redis-error.js';
+import type { Stage } from '../observability/metrics.js';
 
 export interface RedisSettings {
   url: string;
@@ -37,9 +41,26 @@ export function redisOptions(settings: RedisSettings, role: RedisRole): RedisOpt
   return options;
 }
 
-/** A connected-on-demand ioredis client with an error listener attached. */
-export function createRedis(settings: RedisSettings, role: RedisRole, onError?: RedisErrorListener): Redis {
+/**
+ * A connected-on-demand ioredis client with an error listener attached: `errors` counts and logs them (one
+ * line per outage), or a plain listener; without either, errors surface only through failing commands.
+ */
+export function createRedis(settings: RedisSettings, role: RedisRole, onError?: RedisErrorListener | ReportedAs): Redis {
   const client = new Redis(settings.url, redisOptions(settings, role));
-  client.on('error', onError ?? (() => undefined));
+  if (onError === undefined) {
+    client.on('error', () => undefined);
+  } else if (typeof onError === 'function') {
+    client.on('error', onError);
+  } else {
+    client.on('error', onError.errors.listener(onError.stage, onError.source, (err) => describeRedisError(err, settings)));
+    client.on('ready', () => onError.errors.ready(onError.source));
+  }
   return client;
+}
+
+/** Where a client's errors are counted and logged. */
+export interface ReportedAs {
+  errors: ConnectionErrors;
+  stage: Stage;
+  source: string;
 }

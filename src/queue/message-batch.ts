@@ -10,6 +10,8 @@ export interface FetchedMessage {
   headers: string;
   /** MIME part headers (BODY[n.MIME]) of multipart messages, IMAP part paths */
   parts: { path: string; headers: string /* base64 */ }[];
+  /** Replay only, for a message without header fields: its `_id`, the hash of the whole file message. */
+  headerlessId?: string;
 }
 
 /**

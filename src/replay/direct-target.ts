@@ -15,7 +15,7 @@ export class DirectTarget implements ReplayTarget {
 
   constructor(
     private readonly sink: Pick<BulkSink, 'indexBatch'>,
-    private readonly context: { gateway?: { id: string } | undefined; internalDomains?: readonly string[] } = {},
+    private readonly context: { gateway?: { id: string } | undefined; internalDomains?: readonly string[]; maxFutureSkewMs?: number } = {},
   ) {}
 
   async send(batch: readonly ReplayMessage[]): Promise<void> {
@@ -25,6 +25,7 @@ export class DirectTarget implements ReplayTarget {
       const context: ParseContext = { origin: { kind: 'file', path: m.path } };
       if (this.context.gateway !== undefined) context.gateway = this.context.gateway;
       if (this.context.internalDomains !== undefined) context.internalDomains = this.context.internalDomains;
+      if (this.context.maxFutureSkewMs !== undefined) context.maxFutureSkewMs = this.context.maxFutureSkewMs;
       const message = parseMessage(m.raw, context);
       parsed.push(message);
       const buf = Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength);

@@ -5,6 +5,7 @@
 // `files` names each message's file (a worker that knows it records source.kind "file" and the path).
 import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
+import { isBlankHeaderSection, rawMessageId } from '../document/document-id.js';
 import { readMessage } from '../headers/read-message.js';
 import { batchJobOptions } from '../queue/job-options.js';
 import { batchJobId, type FetchedMessage, type MessageBatchJob } from '../queue/message-batch.js';
@@ -78,10 +79,13 @@ export function toFetched(m: ReplayMessage, uid: number): FetchedMessage {
     path: p.path,
     headers: Buffer.from(p.fields.map((f) => `${f.originalKey}: ${f.value}\r\n`).join(''), 'utf8').toString('base64'),
   }));
-  return {
+  const fetched: FetchedMessage = {
     uid,
     size: m.raw.byteLength,
     headers: Buffer.from(headerBytes.buffer, headerBytes.byteOffset, headerBytes.byteLength).toString('base64'),
     parts,
   };
+  // The worker sees header bytes only: the id of a header-less message travels with it (same as --direct).
+  if (isBlankHeaderSection(headerBytes)) fetched.headerlessId = rawMessageId(m.raw);
+  return fetched;
 }

@@ -275,13 +275,18 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<PrivateRedis> {
+  /** `password`: started with `requirepass` (the test client uses it); `port`: a chosen free port. */
+  static async start(options: { password?: string; port?: number } = {}): Promise<PrivateRedis> {
     const dir = mkdtempSync(join(tmpdir(), 'mv-redis-'));
-    const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    const port = options.port ?? await freePort();
+    const auth = options.password === undefined ? [] : ['--requirepass', options.password];
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...auth], {
       stdio: 'ignore',
     });
-    const client = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => 200 });
+    const client = new Redis(port, '127.0.0.1', {
+      maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => 200,
+      ...(options.password === undefined ? {} : { password: options.password }),
+    });
     client.on('error', () => undefined);
     const r = new PrivateRedis(port, dir, child, client);
     await waitFor('private redis-server', () => client.ping().catch(() => 'down'), (v) => v === 'PONG', 20_000);

@@ -21,6 +21,7 @@ describe('config defaults', () => {
     expect(config.worker).toEqual({ concurrency: 2 });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(config.log).toEqual({ level: 'info', format: 'auto' });
+    expect(config.parse).toEqual({ maxFutureSkewHours: 48 });
     const account = config.accounts[0];
     expect(account).toMatchObject({
       verifyCertificate: true,

@@ -23,4 +23,28 @@ describe('messageTimestamp', () => {
     });
     expect(messageTimestamp(splitHeaderBlock('Received: from a by b\n'), new Date(Number.NaN), now).warnings).toEqual(['received_without_date', 'timestamp_from_now']);
   });
+
+  it('does not believe a date beyond the future skew: INTERNALDATE, then now, with a warning', () => {
+    const arrival = new Date('2025-05-06T00:00:00Z');
+    const future = splitHeaderBlock('Received: from a by b; Mon, 1 Jan 2999 00:00:00 +0000\nDate: Mon, 1 Jan 2999 00:00:00 +0000\n');
+    expect(messageTimestamp(future, internal, arrival)).toEqual({
+      timestamp: internal.toISOString(), source: 'internaldate', warnings: ['future_timestamp:received:2999-01-01T00:00:00.000Z'],
+    });
+    expect(messageTimestamp(future, undefined, arrival)).toEqual({
+      timestamp: arrival.toISOString(), source: 'now', warnings: ['future_timestamp:received:2999-01-01T00:00:00.000Z', 'timestamp_from_now'],
+    });
+    // INTERNALDATE can be set by whoever APPENDs: it is held to the same bound.
+    const futureInternal = new Date('2999-01-01T00:00:00Z');
+    expect(messageTimestamp(splitHeaderBlock('Date: Mon, 1 Jan 2999 00:00:00 +0000\n'), futureInternal, arrival)).toEqual({
+      timestamp: arrival.toISOString(), source: 'now',
+      warnings: ['future_timestamp:date:2999-01-01T00:00:00.000Z', 'future_timestamp:internaldate:2999-01-01T00:00:00.000Z', 'timestamp_from_now'],
+    });
+  });
+
+  it('believes a date inside the skew (default 48 h; configurable)', () => {
+    const arrival = new Date('2025-05-06T00:00:00Z');
+    const soon = splitHeaderBlock('Received: from a by b; Wed, 7 May 2025 12:00:00 +0000\n');
+    expect(messageTimestamp(soon, internal, arrival).source).toBe('received');
+    expect(messageTimestamp(soon, internal, arrival, 3600_000)).toMatchObject({ source: 'internaldate', warnings: ['future_timestamp:received:2025-05-07T12:00:00.000Z'] });
+  });
 });

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -109,5 +110,55 @@ describe('readMessagesFromPath', () => {
     const box = await collect('-', { stdin: Readable.from([Buffer.from(`From x\n${msg('a')}\nFrom y\n${msg('b')}`)]) });
     expect(summary(box)).toEqual([`<stdin>#0 ${msg('a')}`, `<stdin>#1 ${msg('b')}`]);
     expect(await collect('-')).toMatchObject([{ kind: 'error', code: 'unreadable', path: '<stdin>' }]);
+  });
+
+  it('in a Maildir, reports an unreadable new/, a broken link and a FIFO each on its own and reads the rest', async () => {
+    const d = join(dir, 'BrokenMaildir');
+    await mkdir(join(d, 'cur'), { recursive: true });
+    await writeFile(join(d, 'cur', '1700000002.M1P1.host:2,'), msg('two'));
+    await symlink(join(d, 'nowhere'), join(d, 'cur', '1700000003.M1P1.host:2,'));
+    execFileSync('mkfifo', [join(d, 'cur', '1700000004.M1P1.host:2,')]);
+    await writeFile(join(d, 'cur', '1700000005.M1P1.host:2,'), msg('five'));
+    // new/ cannot be listed: a link pointing at itself (as root, a mode-000 directory would still be readable).
+    await symlink('new', join(d, 'new'));
+    const got = summary(await collect(d));
+    expect(got).toEqual([
+      'BrokenMaildir/cur/1700000003.M1P1.host:2,#0 ERROR broken_link: skipped: broken symbolic link',
+      'BrokenMaildir/cur/1700000004.M1P1.host:2,#0 ERROR not_a_file: skipped: a FIFO, not a message file',
+      expect.stringMatching(/^BrokenMaildir\/new#0 ERROR unreadable: cannot read: ELOOP/),
+      `BrokenMaildir/cur/1700000002.M1P1.host:2,#0 ${msg('two')}`,
+      `BrokenMaildir/cur/1700000005.M1P1.host:2,#0 ${msg('five')}`,
+    ]);
+  });
+
+  it('reports a new/ without read permission per directory and reads cur/ (non-root only: root reads anything)', async () => {
+    const d = join(dir, 'PermMaildir');
+    await mkdir(join(d, 'cur'), { recursive: true });
+    await mkdir(join(d, 'new'));
+    await writeFile(join(d, 'cur', '1.host:2,'), msg('one'));
+    await writeFile(join(d, 'new', '2.host'), msg('two'));
+    await chmod(join(d, 'new'), 0);
+    try {
+      const got = summary(await collect(d));
+      const root = process.getuid?.() === 0;
+      expect(got).toEqual(root
+        ? [`PermMaildir/cur/1.host:2,#0 ${msg('one')}`, `PermMaildir/new/2.host#0 ${msg('two')}`]
+        : ['PermMaildir/new#0 ERROR unreadable: permission denied', `PermMaildir/cur/1.host:2,#0 ${msg('one')}`]);
+    } finally {
+      await chmod(join(d, 'new'), 0o755);
+    }
+  });
+
+  it('in a directory of .eml files, reports a broken .eml link and an .eml FIFO and reads the rest', async () => {
+    const d = join(dir, 'emls-broken');
+    await mkdir(d);
+    await writeFile(join(d, 'a.eml'), msg('a'));
+    await symlink(join(d, 'gone.eml'), join(d, 'b.eml'));
+    execFileSync('mkfifo', [join(d, 'c.eml')]);
+    expect(summary(await collect(d))).toEqual([
+      'emls-broken/b.eml#0 ERROR broken_link: skipped: broken symbolic link',
+      'emls-broken/c.eml#0 ERROR not_a_file: skipped: a FIFO, not a message file',
+      `emls-broken/a.eml#0 ${msg('a')}`,
+    ]);
   });
 });

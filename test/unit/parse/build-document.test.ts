@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { assembleDocument, buildDocument } from '../../../src/parse/build-document.js';
+import { parseMessage } from '../../../src/parse/parse-message.js';
 import { documentId } from '../../../src/document/document-id.js';
 import { PARSER_VERSION } from '../../../src/document/parser-version.js';
 import type { GatewayResult } from '../../../src/document/types.js';
 import { splitHeaderBlock } from '../../../src/headers/split-header-block.js';
 import { readFileSync } from 'node:fs';
-import { parseMessage } from '../../../src/parse/parse-message.js';
 
 const raw = [
   'Received: from mx by gw; Mon, 13 Apr 2026 06:49:00 +0000',
@@ -131,8 +131,21 @@ describe('buildDocument', () => {
     const out = { gateways: [gateway('g', 0)], warnings: [...Array.from({ length: 300 }, (_, i) => `w${i % 150}:${'x'.repeat(500)}`)] };
     const w = assembleDocument(block, bytes, context, out).document.mailverdict.parse.warnings;
     expect(w).toHaveLength(101);
-    expect(w.at(-1)).toBe('cap:max_warnings');
+    expect(w.at(-1)).toBe('cap:max_warnings:51_more');
     expect(w.every((x) => x.length <= 200)).toBe(true);
+  });
+
+  it('caps the warnings of a message with 900 unknown gateway headers, in parse.warnings and per gateway', () => {
+    const lines = ['Received: from a by b; Tue, 1 Oct 2024 10:00:00 +0000', 'From: a@example.com', 'X-KSMG-AntiSpam-Status: c=0, p=0'];
+    for (let i = 0; i < 900; i++) lines.push(`X-KSMG-Unknown${i}: v${i}`);
+    const { document } = parseMessage(Buffer.from(`${lines.join('\r\n')}\r\n\r\nbody\r\n`), { origin: { kind: 'file' } });
+    const mv = document.mailverdict;
+    expect(mv.parse.warnings.length).toBeLessThanOrEqual(101);
+    expect(mv.parse.warnings.at(-1)).toMatch(/^cap:max_warnings:\d+_more$/);
+    const gateway = mv.gateways.find((g) => g.id === 'ksmg');
+    expect(gateway?.warnings.length).toBe(101);
+    expect(gateway?.warnings.at(-1)).toBe('cap:max_warnings:801_more');
+    expect(JSON.stringify(document).length).toBeLessThan(64 * 1024);
   });
 
   it('PARSER_VERSION follows package.json', () => {
