@@ -1,9 +1,10 @@
-// Secrets from files (Docker/Kubernetes secrets): in the config file `passwordFile`, `accessTokenFile`
-// and `apiKeyFile` name a file whose content becomes `password`, `accessToken` or `apiKey`; in the
+// Secrets from files (Docker/Kubernetes secrets): in the config file `passwordFile`, `apiKeyFile`,
+// `clientSecretFile` and `refreshTokenFile` name a file whose content becomes `password`, `apiKey`, … (an
+// `accessTokenFile` stays a path: the collector reads it again at every connect); in the
 // environment any setting may be given as `MAILVERDICT_<…>_FILE` (see env-overrides.ts). Trailing line
 // breaks are removed (files written by `echo` end with one); nothing else is trimmed.
 import { readFileSync, statSync } from 'node:fs';
-import { SECRET_KEYS } from './schema.js';
+import { RELOADED_SECRET_FILES, SECRET_KEYS } from './schema.js';
 import { formatPath, type KeyPath } from './schema-walk.js';
 
 /** Secret files are small; a bigger one is a wrong path (a log, a binary), not a token. */
@@ -57,7 +58,7 @@ export function resolveFileSecrets(raw: unknown): string[] {
     if (!isRecord(node)) return;
     for (const key of SECRET_KEYS) {
       const fileKey = `${key}File`;
-      if (!(fileKey in node)) continue;
+      if (!(fileKey in node) || RELOADED_SECRET_FILES.includes(fileKey)) continue;
       const filePath = node[fileKey];
       delete node[fileKey];
       const where = formatPath([...path, fileKey]);
