@@ -264,7 +264,13 @@ const oauth2Schema = z
      */
     scope: text('expected space-separated scopes').optional(),
   }, message('expected a mapping'))
-  .strict();
+  .strict()
+  .superRefine((oauth2, ctx) => {
+    const url = new URL(oauth2.tokenUrl);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+      ctx.addIssue({ code: 'custom', path: ['tokenUrl'], message: 'expected an https:// URL: the client secret and refresh token would travel in cleartext', params: { noValue: true } });
+    }
+  });
 
 const accountSchema = z
   .object({
