@@ -8,7 +8,7 @@ import { CONFIG_PATH_VARIABLE, applyEnvOverrides } from './env-overrides.js';
 import { formatIssues } from './format-issues.js';
 import { configSchema, type Config } from './schema.js';
 import { formatPath, type KeyPath } from './schema-walk.js';
-import { collectSecretValues, maskSecrets, readSecretFile, resolveFileSecrets } from './secrets.js';
+import { collectSecretValues, maskSecrets, resolveFileSecrets } from './secrets.js';
 
 /** Searched in order when neither `file` nor MAILVERDICT_CONFIG names the config file. */
 export const DEFAULT_CONFIG_PATHS: readonly string[] = ['./mailverdict.yaml', '/etc/mailverdict/config.yaml'];
@@ -79,15 +79,6 @@ function unreadableFiles(config: Config): string[] {
       issues.push(`${formatPath(path)}: expected a readable file, cannot read "${file}"`);
     }
   }
-  // Read again at every connect; checked once here so a wrong path fails at start, not at the first login.
-  config.accounts.forEach((account, i) => {
-    if (account.accessTokenFile === undefined) return;
-    try {
-      readSecretFile(account.accessTokenFile);
-    } catch (err) {
-      issues.push(`${formatPath(['accounts', i, 'accessTokenFile'])}: ${(err as Error).message}`);
-    }
-  });
   return issues;
 }
 

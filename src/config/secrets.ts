@@ -58,9 +58,10 @@ export function resolveFileSecrets(raw: unknown): string[] {
     if (!isRecord(node)) return;
     for (const key of SECRET_KEYS) {
       const fileKey = `${key}File`;
-      if (!(fileKey in node) || RELOADED_SECRET_FILES.includes(fileKey)) continue;
+      if (!(fileKey in node)) continue;
       const filePath = node[fileKey];
-      delete node[fileKey];
+      const reloaded = RELOADED_SECRET_FILES.includes(fileKey);
+      if (!reloaded) delete node[fileKey];
       const where = formatPath([...path, fileKey]);
       if (key in node) {
         issues.push(`${where}: expected either ${key} or ${fileKey}, not both`);
@@ -71,7 +72,9 @@ export function resolveFileSecrets(raw: unknown): string[] {
         continue;
       }
       try {
-        node[key] = readSecretFile(filePath);
+        // A reloaded file stays a path, read here only so that a wrong one fails at start.
+        const value = readSecretFile(filePath);
+        if (!reloaded) node[key] = value;
       } catch (err) {
         issues.push(`${where}: ${(err as Error).message}`);
       }
