@@ -76,13 +76,13 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
   let alerter: Alerter | undefined;
   try {
     if (roles.has('work')) {
-      if (options.applyTemplates === true) {
+      // Templates are applied only when they need it: a least-privilege runtime key may read them
+      // (cluster `monitor`) but not change them or the mappings of existing indices.
+      const problems = await checkIndexTemplates(es, config);
+      if (problems.length > 0 && options.applyTemplates === true) {
         await ensureIndexTemplates(es, config);
-      } else {
-        const problems = await checkIndexTemplates(es, config);
-        if (problems.length > 0) {
-          throw new StartupError(`index templates are missing or outdated (${problems.join('; ')}): run \`mailverdict setup\` first`);
-        }
+      } else if (problems.length > 0) {
+        throw new StartupError(`index templates are missing or outdated (${problems.join('; ')}): run \`mailverdict setup\` first`);
       }
       worker = await startWorker(config, {
         elasticsearch: es,

@@ -27,6 +27,10 @@ export interface AccountSettings {
   password?: string | undefined;
   /** OAuth2 access token (XOAUTH2), instead of a password */
   accessToken?: string | undefined;
+  /** A file holding the access token, read again at every login */
+  accessTokenFile?: string | undefined;
+  /** OAuth2 refresh-token flow: access tokens fetched from the provider's token endpoint */
+  oauth2?: { tokenUrl: string; clientId: string; clientSecret?: string | undefined; refreshToken: string; scope?: string | undefined } | undefined;
   /** UIDs per FETCH command */
   batchSize?: number | undefined;
   pollIntervalMs?: number | undefined;

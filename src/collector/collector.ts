@@ -14,6 +14,7 @@ import { batchJobOptions } from '../queue/job-options.js';
 import { openMessageQueue } from '../queue/message-queue.js';
 import { MESSAGE_BATCH_JOB, queuePrefix } from '../queue/queue-names.js';
 import { mailboxSettings, type AccountSettings } from './account-settings.js';
+import { accessTokenSource } from './access-token-source.js';
 import type { CollectorEvents } from './collector-events.js';
 import { mailboxKeys } from '../mailbox-state/mailbox-keys.js';
 import { MailboxLock } from './mailbox-lock.js';
@@ -73,6 +74,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
 
   const loops: Promise<void>[] = [];
   for (const account of config.accounts) {
+    const tokens = accessTokenSource(account);
     for (const m of account.mailboxes) {
       const mailbox = mailboxSettings(m);
       const ref = { account: account.id, mailbox: mailbox.path };
@@ -107,7 +109,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
             ...(deps.reconnectMaxMs !== undefined ? { reconnectMaxMs: deps.reconnectMaxMs } : {}),
             ...(deps.postCommitCheckMs !== undefined ? { postCommitCheckMs: deps.postCommitCheckMs } : {}),
             ...(deps.imapExtra !== undefined ? { imapExtra: deps.imapExtra } : {}),
-          }, { redis, keyPrefix: prefix, enqueue, waitingJobs, events: deps.events });
+          }, { redis, keyPrefix: prefix, enqueue, waitingJobs, events: deps.events, tokens });
           const both = AbortSignal.any([stopping.signal, lost.signal]);
           try {
             await reader.run(both);

@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 import type { ImapFlowOptions } from 'imapflow';
 import type { AccountSettings } from './account-settings.js';
 
-export function imapOptions(account: AccountSettings, extra: Partial<ImapFlowOptions> = {}): ImapFlowOptions {
+/** `accessToken`: the XOAUTH2 token for this login (from the account's AccessTokenSource); else the password. */
+export function imapOptions(account: AccountSettings, extra: Partial<ImapFlowOptions> = {}, accessToken = account.accessToken): ImapFlowOptions {
   const verify = account.verifyCertificate ?? true;
   const tls: NonNullable<ImapFlowOptions['tls']> = { rejectUnauthorized: verify };
   if (account.caFile !== undefined) tls.ca = readFileSync(account.caFile);
   const auth: NonNullable<ImapFlowOptions['auth']> = { user: account.user };
-  if (account.accessToken !== undefined) auth.accessToken = account.accessToken;
+  if (accessToken !== undefined) auth.accessToken = accessToken;
   else if (account.password !== undefined) auth.pass = account.password;
   const options: ImapFlowOptions = {
     host: account.host,

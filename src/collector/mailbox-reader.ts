@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { Batcher, type BatchLimits } from '../queue/batcher.js';
 import type { FetchedMessage, MessageBatchJob } from '../queue/message-batch.js';
 import type { AccountSettings, MailboxSettings } from './account-settings.js';
+import { accessTokenSource, type AccessTokenSource } from './access-token-source.js';
 import { describeError, type CollectorEvents } from './collector-events.js';
 import { fetchHeaders } from './fetch-headers.js';
 import { imapOptions } from './imap-options.js';
@@ -25,6 +26,8 @@ export interface MailboxReaderDeps {
   waitingJobs(): Promise<number>;
   createClient?(options: ImapFlowOptions): ImapFlow;
   events?: CollectorEvents | undefined;
+  /** The account's XOAUTH2 tokens, shared by its mailboxes; made from the account when absent. */
+  tokens?: AccessTokenSource | undefined;
 }
 
 export interface MailboxReaderOptions {
@@ -59,9 +62,13 @@ export class MailboxReader {
   private floor = 0;
   /** When the last immediate (no-delay) resync happened, so repeated resyncs back off. */
   private lastResyncAt = Number.NEGATIVE_INFINITY;
+  private readonly tokens: AccessTokenSource | undefined;
+  /** The access token of the last login, kept out of error messages. */
+  private lastToken: string | undefined;
 
   constructor(private readonly options: MailboxReaderOptions, private readonly deps: MailboxReaderDeps) {
     this.watermark = new Watermark(deps.redis, deps.keyPrefix, { account: options.account.id, mailbox: options.mailbox.path });
+    this.tokens = deps.tokens ?? accessTokenSource(options.account);
   }
 
   private get ref(): { account: string; mailbox: string } {
@@ -87,7 +94,7 @@ export class MailboxReader {
             if (error.reason === 'watermark') this.deps.events?.watermarkLost?.(this.ref.account, this.ref.mailbox);
             await this.status({ phase: 'connecting' });
           } else {
-            const err = describeError(error, [this.options.account.password, this.options.account.accessToken]);
+            const err = describeError(error, [this.options.account.password, this.options.account.accessToken, this.lastToken]);
             this.deps.events?.error?.(this.ref.account, this.ref.mailbox, err);
             this.deps.events?.reconnect?.(this.ref.account, this.ref.mailbox, err);
             await this.status({ phase: 'error', lastError: `${err.code}: ${err.message}`, lastErrorAt: new Date().toISOString() });
@@ -111,12 +118,15 @@ export class MailboxReader {
     const useIdle = account.useIdle ?? true;
     const action = account.afterCommit?.action ?? 'none';
     const pollMs = account.pollIntervalMs ?? 30_000;
+    // Asked at every (re)connect: a token file may have been rewritten, a refreshed token may be due.
+    const token = await this.tokens?.current();
+    this.lastToken = token;
     const client = (this.deps.createClient ?? ((o) => new ImapFlow(o)))(imapOptions(account, {
       disableAutoIdle: !useIdle,
       // Start IDLE soon after the last command so new mail is announced within a second or so.
       autoIdleDelay: 1_000,
       ...this.options.imapExtra,
-    }));
+    }, token));
     let closed = false;
     client.on('error', () => undefined); // surfaced through the failing command
     client.on('exists', () => { this.existsCount++; this.wake?.(); });
@@ -125,7 +135,13 @@ export class MailboxReader {
     signal.addEventListener('abort', abortClose);
     try {
       await this.status({ phase: 'connecting', collector: this.options.collectorId });
-      await client.connect();
+      try {
+        await client.connect();
+      } catch (error) {
+        // An expired or revoked token: the next attempt reads the file again or refreshes.
+        if (token !== undefined && (error as { authenticationFailed?: unknown }).authenticationFailed === true) this.tokens?.rejected(token);
+        throw error;
+      }
       const box = await client.mailboxOpen(mailbox.path, { readOnly: action === 'none' });
       let openedAt = Date.now();
       const uidvalidity = Number(box.uidValidity);

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { SearchStore } from '../sink/search-store.js';
 import { ImapFlow } from 'imapflow';
+import { accessTokenSource } from '../collector/access-token-source.js';
 import { imapOptions } from '../collector/imap-options.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
@@ -165,7 +166,9 @@ export async function checkImapAccount(account: AccountConfig, timeoutMs: number
   const where = `${account.user}@${account.host}:${account.port}`;
   let client: ImapFlow;
   try {
-    client = new ImapFlow(imapOptions(account, { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }));
+    // An oauth2 account gets its token from the provider first: that checks the refresh token too.
+    const token = await withTimeout(accessTokenSource(account)?.current() ?? Promise.resolve(undefined), timeoutMs, 'no answer from the OAuth2 token endpoint');
+    client = new ImapFlow(imapOptions(account, { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }, token));
   } catch (err) {
     return [{ status: 'fail', name, detail: reason(err) }];
   }
@@ -176,7 +179,7 @@ export async function checkImapAccount(account: AccountConfig, timeoutMs: number
     client.close();
     const e = err as { authenticationFailed?: boolean; responseText?: string };
     const why = e.authenticationFailed === true
-      ? `login failed for ${account.user}: wrong user name or ${account.accessToken !== undefined ? 'access token' : 'password'}${e.responseText ? ` (server: ${e.responseText})` : ''}`
+      ? `login failed for ${account.user}: wrong user name or ${account.password === undefined ? 'access token' : 'password'}${e.responseText ? ` (server: ${e.responseText})` : ''}`
       : reason(err);
     return [{ status: 'fail', name, detail: `${where}: ${why}` }];
   }

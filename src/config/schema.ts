@@ -9,7 +9,13 @@ import { GATEWAY_IDS } from '../parsers/gateway-ids.js';
 const MIB = 1024 * 1024;
 
 /** Keys whose values are secrets: never logged, never echoed in errors, `[redacted]` by redactConfig. */
-export const SECRET_KEYS: readonly string[] = ['password', 'accessToken', 'apiKey'];
+export const SECRET_KEYS: readonly string[] = ['password', 'accessToken', 'apiKey', 'clientSecret', 'refreshToken'];
+
+/**
+ * `<secret>File` keys kept as paths and read again by the program while it runs (a token file that a
+ * sidecar rewrites every hour), instead of being replaced by the file's content once at load.
+ */
+export const RELOADED_SECRET_FILES: readonly string[] = ['accessTokenFile'];
 
 /** Marks an array an environment variable may set as a comma-separated list. */
 export const ENV_LIST = 'env:list';
@@ -241,6 +247,33 @@ const afterCommitSchema = z
   }, message('expected a mapping'))
   .strict();
 
+const oauth2Schema = z
+  .object({
+    /**
+     * The identity provider's token endpoint, e.g. `https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token`
+     * (Microsoft 365) or `https://oauth2.googleapis.com/token` (Google).
+     */
+    tokenUrl: urlWithScheme(['https', 'http']),
+    /** The application (client) id registered with the provider. */
+    clientId: text('expected a client id'),
+    /** Client secret (confidential clients; Google needs one). Secret: may be given as `clientSecretFile`. */
+    clientSecret: text().optional(),
+    /** Long-lived refresh token from the one-time consent. Secret: may be given as `refreshTokenFile`. */
+    refreshToken: text(),
+    /**
+     * Scopes to ask for, space-separated, e.g. `https://outlook.office365.com/IMAP.AccessAsUser.All offline_access`
+     * (Microsoft 365) or `https://mail.google.com/` (Google). Omitted from the request when absent.
+     */
+    scope: text('expected space-separated scopes').optional(),
+  }, message('expected a mapping'))
+  .strict()
+  .superRefine((oauth2, ctx) => {
+    const url = new URL(oauth2.tokenUrl);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+      ctx.addIssue({ code: 'custom', path: ['tokenUrl'], message: 'expected an https:// URL: the client secret and refresh token would travel in cleartext', params: { noValue: true } });
+    }
+  });
+
 const accountSchema = z
   .object({
     /** Unique id of the account; used in Redis keys, job ids, metrics labels and documents. */
@@ -264,8 +297,15 @@ const accountSchema = z
     user: text('expected a user name'),
     /** Password (LOGIN/PLAIN). Secret: may be given as `passwordFile`. Exactly one of password/accessToken. */
     password: text().optional(),
-    /** OAuth2 access token (XOAUTH2). Secret: may be given as `accessTokenFile`. */
+    /** OAuth2 access token (XOAUTH2), used as is: it stops working when it expires. Secret. */
     accessToken: text().optional(),
+    /**
+     * File holding an OAuth2 access token (XOAUTH2) that something else keeps fresh: read again at every
+     * (re)connect and after the server refuses a token.
+     */
+    accessTokenFile: filePath().optional(),
+    /** OAuth2 refresh-token flow (XOAUTH2): a new access token is fetched before the old one expires. */
+    oauth2: oauth2Schema.optional(),
     /** UIDs fetched per FETCH command while backfilling. @default 500 */
     batchSize: integer(1, 100_000).default(500),
     /** Poll interval when the server has no IDLE or `useIdle` is false, in milliseconds. @default 30000 */
@@ -288,11 +328,12 @@ const accountSchema = z
   .strict()
   .superRefine((account, ctx) => {
     const noValue = { noValue: true };
-    if (account.password !== undefined && account.accessToken !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['accessToken'], message: 'expected either password or accessToken, not both', params: noValue });
+    const credentials = (['password', 'accessToken', 'accessTokenFile', 'oauth2'] as const).filter((key) => account[key] !== undefined);
+    if (credentials.length > 1) {
+      ctx.addIssue({ code: 'custom', path: [credentials[1]!], message: `expected one of password, accessToken, accessTokenFile or oauth2, got ${credentials.join(' and ')}`, params: noValue });
     }
-    if (account.password === undefined && account.accessToken === undefined) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'expected password (or passwordFile) or accessToken (or accessTokenFile), got neither', params: noValue });
+    if (credentials.length === 0) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected password (or passwordFile), accessToken, accessTokenFile or oauth2, got none', params: noValue });
     }
     if (account.tls === 'none' && !account.allowInsecure && !isLoopback(account.host)) {
       ctx.addIssue({ code: 'custom', path: ['tls'], message: `expected "implicit" or "starttls": "none" sends the credentials in cleartext to ${account.host}; set allowInsecure: true to accept that`, params: noValue });
@@ -435,4 +476,5 @@ export type AccountConfig = Config['accounts'][number];
 export type MailboxConfig = AccountConfig['mailboxes'][number];
 export type RedisConfig = Config['redis'];
 export type ElasticsearchConfig = Config['elasticsearch'];
+export type OAuth2Config = z.output<typeof oauth2Schema>;
 export type QueueConfig = Config['queue'];

@@ -1,9 +1,10 @@
-// Secrets from files (Docker/Kubernetes secrets): in the config file `passwordFile`, `accessTokenFile`
-// and `apiKeyFile` name a file whose content becomes `password`, `accessToken` or `apiKey`; in the
+// Secrets from files (Docker/Kubernetes secrets): in the config file `passwordFile`, `apiKeyFile`,
+// `clientSecretFile` and `refreshTokenFile` name a file whose content becomes `password`, `apiKey`, … (an
+// `accessTokenFile` stays a path: the collector reads it again at every connect); in the
 // environment any setting may be given as `MAILVERDICT_<…>_FILE` (see env-overrides.ts). Trailing line
 // breaks are removed (files written by `echo` end with one); nothing else is trimmed.
 import { readFileSync, statSync } from 'node:fs';
-import { SECRET_KEYS } from './schema.js';
+import { RELOADED_SECRET_FILES, SECRET_KEYS } from './schema.js';
 import { formatPath, type KeyPath } from './schema-walk.js';
 
 /** Secret files are small; a bigger one is a wrong path (a log, a binary), not a token. */
@@ -59,7 +60,8 @@ export function resolveFileSecrets(raw: unknown): string[] {
       const fileKey = `${key}File`;
       if (!(fileKey in node)) continue;
       const filePath = node[fileKey];
-      delete node[fileKey];
+      const reloaded = RELOADED_SECRET_FILES.includes(fileKey);
+      if (!reloaded) delete node[fileKey];
       const where = formatPath([...path, fileKey]);
       if (key in node) {
         issues.push(`${where}: expected either ${key} or ${fileKey}, not both`);
@@ -70,7 +72,9 @@ export function resolveFileSecrets(raw: unknown): string[] {
         continue;
       }
       try {
-        node[key] = readSecretFile(filePath);
+        // A reloaded file stays a path, read here only so that a wrong one fails at start.
+        const value = readSecretFile(filePath);
+        if (!reloaded) node[key] = value;
       } catch (err) {
         issues.push(`${where}: ${(err as Error).message}`);
       }

@@ -181,7 +181,10 @@ async function request<T>(what: string, run: () => Promise<T>): Promise<T> {
 function wrap(what: string, err: unknown): SinkError {
   const status = statusCodeOf(err);
   const message = err instanceof Error ? err.message : String(err);
-  return new SinkError('elasticsearch_request_failed', `${what} failed: ${message}`, {
+  const hint = status === 401 ? ' (HTTP 401: authentication failed, check elasticsearch.apiKey or username/password)'
+    : status === 403 ? ' (HTTP 403: the API key or user lacks a privilege this needs, see the README)'
+    : status !== undefined ? ` (HTTP ${status})` : '';
+  return new SinkError('elasticsearch_request_failed', `${what} failed${hint}: ${message}`, {
     meta: status === undefined ? {} : { statusCode: status },
     cause: err,
   });

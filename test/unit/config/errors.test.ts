@@ -82,7 +82,7 @@ describe('config errors', () => {
     expect(error.issues).toEqual([
       'redis.key_prefix: unknown key; did you mean "keyPrefix"?',
       'accounts[0].verifyCertificates: unknown key; did you mean "verifyCertificate"?',
-      'accounts[0].colour: unknown key; expected one of id, host, port, tls, verifyCertificate, allowInsecure, caFile, user, password, accessToken, batchSize, pollIntervalMs, useIdle, startDate, afterCommit, gateway, mailboxes',
+      'accounts[0].colour: unknown key; expected one of id, host, port, tls, verifyCertificate, allowInsecure, caFile, user, password, accessToken, accessTokenFile, oauth2, batchSize, pollIntervalMs, useIdle, startDate, afterCommit, gateway, mailboxes',
       'elasticserch: unknown key; did you mean "elasticsearch"?',
     ]);
   });
@@ -103,8 +103,8 @@ describe('config errors', () => {
       'redis.password: expected a password because username is set',
       'elasticsearch.apiKey: expected either apiKey or username/password, not both',
       'elasticsearch.password: expected password too: basic auth needs both username and password',
-      'accounts[0].accessToken: expected either password or accessToken, not both',
-      'accounts[1]: expected password (or passwordFile) or accessToken (or accessTokenFile), got neither',
+      'accounts[0].accessToken: expected one of password, accessToken, accessTokenFile or oauth2, got password and accessToken',
+      'accounts[1]: expected password (or passwordFile), accessToken, accessTokenFile or oauth2, got none',
       'accounts[2].tls: expected "implicit" or "starttls": "none" sends the credentials in cleartext to imap.example.org; set allowInsecure: true to accept that',
       'accounts[3].afterCommit.moveTo: expected a mailbox path because action is "move"',
       'accounts[4].afterCommit.moveTo: expected no moveTo: it is used only with action "move" (action is "seen")',

@@ -7,7 +7,7 @@ describe('*File secrets in the config file', () => {
   let dir: TempDir | undefined;
   afterEach(() => { dir?.remove(); dir = undefined; });
 
-  it('reads passwordFile, accessTokenFile and apiKeyFile and drops the *File keys', () => {
+  it('reads passwordFile, apiKeyFile, clientSecretFile and refreshTokenFile and drops those *File keys; keeps accessTokenFile a path', () => {
     dir = tempDir();
     const raw = minimal();
     raw.redis = { url: 'redis://r', username: 'mv', passwordFile: dir.file('redis', 'redis-secret\n') };
@@ -15,13 +15,20 @@ describe('*File secrets in the config file', () => {
     raw.accounts = [
       { id: 'a', host: 'h', port: 993, tls: 'implicit', user: 'u', passwordFile: dir.file('a', 'imap-pass\n'), mailboxes: ['INBOX'] },
       { id: 'b', host: 'h', port: 993, tls: 'implicit', user: 'u', accessTokenFile: dir.file('b', 'oauth-token'), mailboxes: ['INBOX'] },
+      { id: 'c', host: 'h', port: 993, tls: 'implicit', user: 'u', mailboxes: ['INBOX'], oauth2: {
+        tokenUrl: 'https://login.microsoftonline.com/t/oauth2/v2.0/token', clientId: 'app',
+        clientSecretFile: dir.file('cs', 'client-secret\n'), refreshTokenFile: dir.file('rt', 'refresh-token\n'),
+      } },
     ];
     const config = parseConfig(raw, { env: {} });
     expect(config.redis.password).toBe('redis-secret');
     expect(config.elasticsearch.apiKey).toBe('es-api-key');
     expect(config.accounts[0]?.password).toBe('imap-pass');
-    expect(config.accounts[1]?.accessToken).toBe('oauth-token');
-    expect(JSON.stringify(config)).not.toContain('File"');
+    // Read again at every connect by the collector, so it stays a path (checked readable here).
+    expect(config.accounts[1]?.accessToken).toBeUndefined();
+    expect(config.accounts[1]?.accessTokenFile).toBe(`${dir.path}/b`);
+    expect(config.accounts[2]?.oauth2).toMatchObject({ clientSecret: 'client-secret', refreshToken: 'refresh-token' });
+    expect(JSON.stringify(config).replace(/"accessTokenFile"/g, '')).not.toContain('File"');
   });
 
   it('lets an env variable override a file secret', () => {
@@ -50,7 +57,7 @@ describe('*File secrets in the config file', () => {
       `accounts[1].accessTokenFile: cannot read "${dir.path}": it is a directory`,
     ]);
     // The accounts then lack credentials, which the schema reports too.
-    expect(error.issues).toContain('accounts[0]: expected password (or passwordFile) or accessToken (or accessTokenFile), got neither');
+    expect(error.issues).toContain('accounts[0]: expected password (or passwordFile), accessToken, accessTokenFile or oauth2, got none');
     expect(error.message).not.toContain('file-key-123');
     expect(error.message).not.toContain('inline-key-123');
   });
