@@ -4,7 +4,7 @@
 // and virus logs are per-message events; event/system/admin logs are counted as `other`.
 import type { SpamVerdict } from '../document/enums.js';
 import { parseQuotedPairs } from './kit/quoted-pairs.js';
-import { actionFrom, addressList, clipRaw, defined, present } from './kit/event-fields.js';
+import { actionFrom, addressList, clipRaw, defined, lineDateUtc, present } from './kit/event-fields.js';
 import type { LogEvent, LogOutcome, LogParser } from './types.js';
 
 const MESSAGE_TYPES = new Set(['statistics', 'spam', 'virus']);
@@ -46,6 +46,8 @@ export const fortimailParser: LogParser = {
       warnings: w,
     };
     const messageId = present(values.get('message_id'));
+    const lineTime = line.timestamp === undefined ? lineDateUtc(values.get('date'), values.get('time'), w, values.get('tz')) : undefined;
+    if (lineTime !== undefined) event.timestamp = lineTime;
     const sender = present(values.get('from'));
     Object.assign(event, defined({
       gatewayMid: present(values.get('session_id')),

@@ -4,7 +4,7 @@
 // Entry types naming a blocklist test are per-message hits; other entry types are per-message events without
 // a canonical verdict (the raw entry is kept); lines not in this shape are `other`.
 // The vendor documents the column order, not a full sample line.
-import { clipRaw } from './kit/event-fields.js';
+import { clipRaw, lineDateUtc } from './kit/event-fields.js';
 import type { LogEvent, LogOutcome, LogParser } from './types.js';
 
 const GATEWAY = { id: 'imail', vendor: 'Ipswitch', product: 'IMail Server' };
@@ -20,7 +20,7 @@ export const imailParser: LogParser = {
   parse(line): LogOutcome {
     const m = LINE.exec(line.message.slice(0, 64 * 1024));
     if (m === null) return { type: 'other', family: 'imail', kind: 'unparsed' };
-    const [, , , , mid = '', , entryType = '', message = ''] = m;
+    const [, date, time, , mid = '', , entryType = '', message = ''] = m;
     const event: LogEvent = {
       family: 'imail',
       kind: entryType.trim().slice(0, 64),
@@ -28,6 +28,8 @@ export const imailParser: LogParser = {
       gatewayMid: mid,
       warnings: [],
     };
+    const lineTime = line.timestamp === undefined ? lineDateUtc(date, time, event.warnings) : undefined;
+    if (lineTime !== undefined) event.timestamp = lineTime;
     if (BLOCKLIST_TYPES.test(entryType.trim())) {
       event.spam = { verdict: 'blocklisted', raw: clipRaw(message.trim()), method: clipRaw(entryType.trim()), rules: [clipRaw(entryType.trim())] };
     }

@@ -4,7 +4,7 @@
 // Anti-Spam / Anti-Virus lines of the mail components are per-message events; all other log types are `other`.
 import type { AvStatus, SpamVerdict } from '../document/enums.js';
 import { parseQuotedPairs } from './kit/quoted-pairs.js';
-import { actionFrom, addressList, clipRaw, defined, present } from './kit/event-fields.js';
+import { actionFrom, addressList, clipRaw, defined, lineDateUtc, present } from './kit/event-fields.js';
 import type { LogEvent, LogOutcome, LogParser } from './types.js';
 
 const SPAM_SUBTYPES: Readonly<Record<string, SpamVerdict>> = {
@@ -35,6 +35,8 @@ export const sophosParser: LogParser = {
       gateway: { id: 'sophos', vendor: 'Sophos', product: 'Sophos Firewall' },
       warnings: w,
     };
+    const lineTime = line.timestamp === undefined ? lineDateUtc(values.get('date'), values.get('time'), w, values.get('timezone')) : undefined;
+    if (lineTime !== undefined) event.timestamp = lineTime;
     const sender = present(values.get('from_email_address'));
     Object.assign(event, defined({
       gatewayMid: present(values.get('mailid')),

@@ -33,16 +33,18 @@ function priority(value: number): Pick<SyslogHeader, 'priority' | 'facility' | '
 
 const NIL = '-';
 
-/** The year that puts a year-less date closest to `now` (a December line read in January is last year's). */
+/**
+ * The year of a year-less date: the latest that is not more than a day ahead of `now` (a December line read
+ * in January is last year's; clocks a little ahead are tolerated).
+ */
 function bsdDate(month: number, day: number, time: string, now: Date): Date | undefined {
   const [h, m, s] = time.split(':').map(Number) as [number, number, number];
-  let best: Date | undefined;
-  for (const year of [now.getUTCFullYear() - 1, now.getUTCFullYear(), now.getUTCFullYear() + 1]) {
+  for (const year of [now.getUTCFullYear() + 1, now.getUTCFullYear(), now.getUTCFullYear() - 1]) {
     const d = new Date(Date.UTC(year, month, day, h, m, s));
     if (Number.isNaN(d.getTime()) || d.getUTCDate() !== day) continue;
-    if (best === undefined || Math.abs(d.getTime() - now.getTime()) < Math.abs(best.getTime() - now.getTime())) best = d;
+    if (d.getTime() - now.getTime() <= 24 * 3600 * 1000) return d;
   }
-  return best;
+  return undefined;
 }
 
 function isoDate(raw: string): Date | undefined {
@@ -117,10 +119,13 @@ export function parseSyslog(line: string, now: Date): SyslogHeader {
   }
   if (timestamp === undefined && out.priority === undefined) return { format: 'none', message: line };
   let hostname: string | undefined;
-  if (splitTag(text) === undefined || timestamp !== undefined) {
-    const host = /^([^\s:[\]]+) /.exec(text);
+  if (timestamp !== undefined) {
     // A tag directly after the timestamp means the sender left the hostname out.
-    if (host !== null && !/^[A-Za-z0-9_./-]+(\[[^\]]*\])?:$/.test(`${host[1]}`)) {
+    const host = /^([A-Za-z0-9._-]+|\[?[0-9a-fA-F:.]+\]?) /.exec(text);
+    if (host !== null && splitTag(text) === undefined) {
+      hostname = host[1];
+      text = text.slice(host[0].length);
+    } else if (host !== null && /^\S+ \S+/.test(text) && splitTag(text.slice(host[0].length)) !== undefined) {
       hostname = host[1];
       text = text.slice(host[0].length);
     }

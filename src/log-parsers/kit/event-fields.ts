@@ -82,3 +82,22 @@ export function defined<T extends object>(value: T): T {
   for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
   return value;
 }
+
+/**
+ * A date and time written in the line without a zone (`2026-06-01` + `10:20:00`, or `06/01/2026`): read as UTC,
+ * with a warning unless the line names UTC itself. Undefined when it is not a valid date.
+ */
+export function lineDateUtc(date: string | undefined, time: string | undefined, warnings: string[], zone?: string): Date | undefined {
+  if (date === undefined || time === undefined || !/^\d{1,2}:\d{2}(:\d{2})?$/.test(time)) return undefined;
+  let y: number; let mo: number; let d: number;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(date);
+  if (iso !== null) [y, mo, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (us !== null) [y, mo, d] = [Number(us[3]), Number(us[1]), Number(us[2])];
+  else return undefined;
+  const [h = 0, mi = 0, s = 0] = time.split(':').map(Number);
+  const out = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (Number.isNaN(out.getTime()) || out.getUTCDate() !== d) return undefined;
+  if (zone === undefined || !/^(UTC|GMT|Z|[+-]00:?00)$/i.test(zone.trim())) warnings.push('timestamp_zone_assumed_utc');
+  return out;
+}
