@@ -49,3 +49,7 @@ export const workCommand = roleCommand('work', ['work'],
 export const alertCommand = roleCommand('alert', ['alert'],
   'evaluate the alert rules and notify on scan-timeout/fallback spikes',
   'Evaluates the spike and silent-collector rules every interval; writes alerts to the alert index, the\nlog and the configured webhooks.', false);
+
+export const listenCommand = roleCommand('listen', ['listen'],
+  'receive gateway syslog (UDP/TCP/TLS) and queue the log lines',
+  'Receives gateway logs on the listen.udpPort / tcpPort / tlsPort of the configuration and puts batches of\nraw lines on the queue; `mailverdict work` parses and indexes them. When the queue is full TCP reads pause and\nUDP datagrams that cannot be taken are counted (mailverdict_syslog_udp_dropped_total).', false);

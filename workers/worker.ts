@@ -12,6 +12,8 @@ import { BATCH_BACKOFF_TYPE, batchBackoffMs } from '../src/queue/job-options.js'
 import type { MessageBatchJob } from '../src/queue/message-batch.js';
 import { messageQueueName, queuePrefix } from '../src/queue/queue-names.js';
 import { processBatch, type PipelineEvents, type ProcessBatchResult } from './process-batch.js';
+import { LOG_BATCH_JOB, type LogBatchJob } from '../src/queue/log-batch.js';
+import { processLogBatch, type LogBatchEvents, type ProcessLogBatchResult } from './process-log-batch.js';
 
 export interface WorkerConfig {
   redis: RedisSettings;
@@ -25,7 +27,7 @@ export interface WorkerDeps {
   elasticsearch?: Client;
   sink?: BulkSink;
   sinkOptions?: BulkSinkOptions;
-  events?: PipelineEvents & { failed?(error: { code: string; message: string }): void };
+  events?: PipelineEvents & LogBatchEvents & { failed?(error: { code: string; message: string }): void };
   /** Stalled-job check interval (BullMQ default 30 s); lower in tests. */
   stalledIntervalMs?: number;
   /** Lock duration of a job being processed (BullMQ default 30 s). */
@@ -33,7 +35,7 @@ export interface WorkerDeps {
 }
 
 export interface RunningWorker {
-  readonly worker: Worker<MessageBatchJob, ProcessBatchResult>;
+  readonly worker: Worker<MessageBatchJob | LogBatchJob, ProcessBatchResult | ProcessLogBatchResult>;
   /** Stops taking jobs; waits for in-flight batches unless `force`. */
   stop(force?: boolean): Promise<void>;
 }
@@ -46,11 +48,20 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
   const connection = createRedis(config.redis, 'blocking');
   const prefix = queuePrefix(config);
 
-  const worker = new Worker<MessageBatchJob, ProcessBatchResult>(
+  const worker = new Worker<MessageBatchJob | LogBatchJob, ProcessBatchResult | ProcessLogBatchResult>(
     messageQueueName(config),
+<<<<<<< HEAD
     (job: Job<MessageBatchJob>) => processBatch(job.data, {
       sink, redis, keyPrefix: prefix, events: deps.events,
     }),
+=======
+    // One queue carries both kinds of batch: mailbox/file messages and gateway log lines.
+    (job: Job<MessageBatchJob | LogBatchJob>) => (job.name === LOG_BATCH_JOB
+      ? processLogBatch(job.data as LogBatchJob, { sink, redis, keyPrefix: prefix, events: deps.events })
+      : processBatch(job.data as MessageBatchJob, {
+        sink, elasticsearch, indexPrefix: config.elasticsearch.indexPrefix, redis, keyPrefix: prefix, events: deps.events,
+      })),
+>>>>>>> 7036873 (listen role and command: syslog receiver wired to the queue with metrics; workers process log batches (Redis-assembled multi-part events); listen config section + reference)
     {
       connection,
       prefix,

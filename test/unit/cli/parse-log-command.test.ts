@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli.js';
+import { main } from '../../../workers/cli.js';
 import type { CommandIo } from '../../../src/commands/command.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/logs/', import.meta.url));
