@@ -63,7 +63,8 @@ export async function startListenRole(config: Pick<Config, 'listen' | 'queue' | 
     async stop() {
       clearInterval(gauge);
       await listener.close();
-      await enqueuer.close();
+      const lost = await enqueuer.close();
+      if (lost > 0) deps.logger.error({ stage: 'listening', lines: lost }, 'stopping: received log lines could not be queued (queue unreachable or full)');
       await queue.close().catch(() => undefined);
       connection.disconnect();
     },

@@ -1,6 +1,6 @@
 // Collects received log lines into batches bounded by count and bytes (DESIGN principle 5) and puts them on
-// the BullMQ queue. Backpressure: while the queue holds maxQueuedBatches or more waiting jobs nothing is
-// added; received lines then wait in a bounded buffer, and once that is full `offer` says no — TCP
+// the BullMQ queue. Backpressure: while the queue holds maxQueuedBatches or more unfinished jobs (waiting,
+// active, or delayed for a retry) nothing is added; received lines then wait in a bounded buffer, and once that is full `offer` says no — TCP
 // connections pause reading, UDP datagrams are counted as dropped (the caller decides; nothing is silent).
 import type { Queue } from 'bullmq';
 import { batchJobOptions } from '../queue/job-options.js';
@@ -11,7 +11,7 @@ export interface LogEnqueuerOptions {
   batchMaxBytes: number;
   /** A partial batch is sent after this long. */
   flushMs: number;
-  /** No batch is added while this many jobs wait in the queue. */
+  /** No batch is added while this many jobs are unfinished in the queue. */
   maxQueuedBatches: number;
   /** Lines held in memory (not yet on the queue) before `offer` refuses more. */
   maxBufferedLines: number;
@@ -28,6 +28,7 @@ export class LogEnqueuer {
   private readonly resumeListeners = new Set<() => void>();
   private wake: (() => void) | undefined;
   private closing = false;
+  private abandoned = false;
   private readonly loop: Promise<void>;
   private timer: NodeJS.Timeout | undefined;
   /** True while the queue was found full at the last check. */
@@ -63,12 +64,27 @@ export class LogEnqueuer {
     return () => this.resumeListeners.delete(listener);
   }
 
-  /** Sends what is buffered (waiting for queue room if needed) and stops. */
-  async close(): Promise<void> {
+  /**
+   * Sends what is buffered (waiting for queue room if needed) and stops. After `timeoutMs` (Redis away, queue
+   * full) it gives up: resolves to the number of lines that could not be queued, for the caller to report.
+   */
+  async close(timeoutMs = 30_000): Promise<number> {
     this.closing = true;
     this.kick();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = await Promise.race([
+      this.loop.then(() => false),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), timeoutMs); }),
+    ]);
+    clearTimeout(timer);
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (!gaveUp) return 0;
+    this.abandoned = true;
+    this.kick();
+    const lost = this.pending.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return lost;
   }
 
   private kick(): void {
@@ -93,6 +109,7 @@ export class LogEnqueuer {
 
   private async run(): Promise<void> {
     for (;;) {
+      if (this.abandoned) return;
       const ready = this.pending.length >= this.options.batchMaxLines || this.pendingBytes >= this.options.batchMaxBytes
         || (this.pending.length > 0 && (this.timer === undefined || this.closing));
       if (!ready) {
@@ -101,7 +118,9 @@ export class LogEnqueuer {
         continue;
       }
       try {
-        this.queueFull = (await this.queue.getWaitingCount()) >= this.options.maxQueuedBatches;
+        // Every batch not yet done counts: a batch failing while Elasticsearch is away moves between active
+        // and delayed (waiting for its retry), and the backlog is all of them.
+        this.queueFull = (await this.queue.getJobCountByTypes('waiting', 'delayed', 'prioritized', 'active')) >= this.options.maxQueuedBatches;
         if (this.queueFull) {
           await sleep(this.options.pollMs ?? 200);
           continue;

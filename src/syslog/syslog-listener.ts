@@ -61,11 +61,20 @@ export async function startSyslogListener(settings: ListenSettings, enqueuer: Lo
     // Frames already read but not yet taken (the enqueuer filled up mid-chunk): kept here, in order, while
     // the socket is paused, so nothing read from the connection is dropped.
     let backlog: Frame[] = [];
+    let closed = false;
+    let unsubscribe: () => void = () => undefined;
+    const forget = (): void => {
+      unsubscribe();
+      sockets.delete(socket);
+      paused.delete(socket);
+      counters.connections = sockets.size;
+      counters.pausedConnections = paused.size;
+    };
     const drain = (): void => {
       while (backlog.length > 0) {
         const frame = backlog[0] as Frame;
         if (!enqueuer.offer(frameLine(frame, peer))) {
-          if (!socket.isPaused()) socket.pause();
+          if (!closed && !socket.isPaused()) socket.pause();
           paused.add(socket);
           counters.pausedConnections = paused.size;
           return;
@@ -73,13 +82,15 @@ export async function startSyslogListener(settings: ListenSettings, enqueuer: Lo
         backlog.shift();
         counters.frames++;
       }
+      // A connection that closed with frames still waiting is forgotten only once they are all taken.
+      if (closed) return forget();
       if (paused.has(socket)) {
         paused.delete(socket);
         counters.pausedConnections = paused.size;
       }
       if (socket.isPaused() && !socket.destroyed) socket.resume();
     };
-    const resumeThis = enqueuer.onResume(() => drain());
+    unsubscribe = enqueuer.onResume(() => drain());
     socket.on('data', (chunk: Buffer) => {
       const before = decoder.oversized;
       const frames = decoder.push(chunk);
@@ -94,11 +105,8 @@ export async function startSyslogListener(settings: ListenSettings, enqueuer: Lo
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
-      resumeThis();
-      sockets.delete(socket);
-      paused.delete(socket);
-      counters.connections = sockets.size;
-      counters.pausedConnections = paused.size;
+      closed = true;
+      if (backlog.length === 0) forget();
     });
   };
 
