@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { ParsedLogEvent } from '../src/document/log-document.js';
 import type { ParsedMessage } from '../src/document/types.js';
-import { parseLogInput, parseLogParts, type LogInput, type LogResult } from '../src/parse-log.js';
+import { parseLogInput, parseLogParts, type LogInput, type LogResult } from '../src/parse/parse-log.js';
 import type { LogBatchJob, QueuedLogLine } from '../src/queue/log-batch.js';
 import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
 import { LogPartStore } from './log-part-store.js';

@@ -1,7 +1,7 @@
 // `mailverdict parse --log <file…|->`: log lines → log documents as NDJSON on stdout; non-event lines are
 // counted by family/kind and reported on stderr (never silently dropped).
-import { MemoryPartAssembler } from '../log-parts.js';
-import { parseLogInput } from '../parse-log.js';
+import { MemoryPartAssembler } from '../parse/log-parts.js';
+import { parseLogInput } from '../parse/parse-log.js';
 import { openLogFile, splitLogLines } from '../syslog/read-log-lines.js';
 import type { CommandIo } from './command.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { Queue } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startWorker, type RunningWorker } from '../../src/pipeline/worker.js';
+import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { LogEnqueuer, type LogEnqueuerOptions } from '../../src/syslog/log-enqueuer.js';
 import { startSyslogListener, type ListenSettings, type SyslogListener } from '../../src/syslog/syslog-listener.js';
 import { createRedis } from '../../src/queue/connection.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseLogInput } from '../../../src/parse-log.js';
-import { MemoryPartAssembler } from '../../../src/log-parts.js';
+import { parseLogInput } from '../../../src/parse/parse-log.js';
+import { MemoryPartAssembler } from '../../../src/parse/log-parts.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const EVENT = 'KSMG: CEF:0|AO Kaspersky Lab|Kaspersky Secure Mail Gateway|2.1.0.1|LMS_EV_SCAN_LOGIC_AS_STATUS|s|5|cs1Label=MessageId cs1=A1 outcome=Spam';

@@ -1,12 +1,12 @@
 // One raw log line (a syslog frame or a log-file line) → header → log parser → document. Pure: the listener,
 // `replay` and `parse --log` all go through here, so `mailverdict parse --log` shows what the pipeline indexes.
 import { isUtf8 } from 'node:buffer';
-import type { LogDocument, ParsedLogEvent } from './document/log-document.js';
-import { logEventId } from './document/log-event-id.js';
-import { PARSER_VERSION } from './document/parser-version.js';
-import { logParserById, parseLogLine } from './log-parsers/registry.js';
-import type { LogEvent, LogLine } from './log-parsers/types.js';
-import { parseSyslog, type SyslogHeader } from './syslog/parse-syslog.js';
+import type { LogDocument, ParsedLogEvent } from '../document/log-document.js';
+import { logEventId } from '../document/log-event-id.js';
+import { PARSER_VERSION } from '../document/parser-version.js';
+import { logParserById, parseLogLine } from '../log-parsers/registry.js';
+import type { LogEvent, LogLine } from '../log-parsers/types.js';
+import { parseSyslog, type SyslogHeader } from '../syslog/parse-syslog.js';
 
 /** event.original keeps at most this much of the raw event (a warning says when it was cut). */
 export const MAX_ORIGINAL_CHARS = 32 * 1024;
