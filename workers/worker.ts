@@ -50,18 +50,10 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
 
   const worker = new Worker<MessageBatchJob | LogBatchJob, ProcessBatchResult | ProcessLogBatchResult>(
     messageQueueName(config),
-<<<<<<< HEAD
-    (job: Job<MessageBatchJob>) => processBatch(job.data, {
-      sink, redis, keyPrefix: prefix, events: deps.events,
-    }),
-=======
     // One queue carries both kinds of batch: mailbox/file messages and gateway log lines.
     (job: Job<MessageBatchJob | LogBatchJob>) => (job.name === LOG_BATCH_JOB
       ? processLogBatch(job.data as LogBatchJob, { sink, redis, keyPrefix: prefix, events: deps.events })
-      : processBatch(job.data as MessageBatchJob, {
-        sink, elasticsearch, indexPrefix: config.elasticsearch.indexPrefix, redis, keyPrefix: prefix, events: deps.events,
-      })),
->>>>>>> 7036873 (listen role and command: syslog receiver wired to the queue with metrics; workers process log batches (Redis-assembled multi-part events); listen config section + reference)
+      : processBatch(job.data as MessageBatchJob, { sink, redis, keyPrefix: prefix, events: deps.events })),
     {
       connection,
       prefix,

@@ -2,7 +2,8 @@
 // the BullMQ queue, and the real worker indexing log documents. Counts are exact: nothing lost, nothing doubled.
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { Queue } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
+import { replayLogFiles } from '../../src/replay/replay-log-files.js';
 import { LogEnqueuer, type LogEnqueuerOptions } from '../../src/syslog/log-enqueuer.js';
 import { startSyslogListener, type ListenSettings, type SyslogListener } from '../../src/syslog/syslog-listener.js';
 import { createRedis } from '../../src/queue/connection.js';
@@ -218,3 +220,26 @@ describe('listen → queue → worker → Elasticsearch', () => {
   }, 90_000);
 });
 
+
+describe('replay --log', () => {
+  it('gives the same count when the same file (plain, then gzip) is replayed twice', async () => {
+    const r = await rig('lsn-replay');
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'mv-replay-log-'));
+      const plain = join(dir, 'gw.log');
+      const lines = Array.from({ length: 120 }, (_, i) => rspamdLine('replay', i));
+      writeFileSync(plain, `${lines.join('\n')}\nnot an event line\n`);
+      writeFileSync(`${plain}.gz`, gzipSync(readFileSync(plain)));
+      const options = { batchMaxLines: 25, batchMaxBytes: 1024 * 1024, maxQueuedBatches: 100 };
+      const first = await replayLogFiles([plain], r.queue, options);
+      expect(first).toEqual({ lines: 121, failures: 0, notQueued: 0 });
+      const docs = await waitFor('120 documents', () => logDocs(r.harness), (d) => d.length >= 120, 60_000);
+      expect(docs).toHaveLength(120);
+      await replayLogFiles([`${plain}.gz`], r.queue, options);
+      await waitFor('the queue to drain', async () => r.queue.getJobCounts('waiting', 'active', 'delayed'), (c) => (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0, 60_000);
+      expect(await logDocs(r.harness)).toHaveLength(120);
+    } finally {
+      await r.stop();
+    }
+  }, 120_000);
+});
