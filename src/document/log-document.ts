@@ -1,5 +1,5 @@
 // The document indexed for one gateway log event: the same index and canonical fields as message documents
-// (DESIGN "The normalized document"), with event.dataset `mailverdict.log`, event.original and log.*.
+// (the README's "Documents"), with event.dataset `mailverdict.log`, event.original and log.*.
 import type { ActionResult, AuthResults, AvResult, ScanResult, SpamResult, ThreatResult } from './types.js';
 
 export interface LogSyslogFields {

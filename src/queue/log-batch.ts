@@ -1,5 +1,5 @@
 // What travels on the queue for gateway logs: batches of raw lines exactly as received (base64: a line may be
-// any bytes), with where each came from. Workers parse them (DESIGN principle 6: parsing happens once, in
+// any bytes), with where each came from. Workers parse them (parsing happens once, in
 // the worker, with the same code as `parse --log`).
 import { createHash } from 'node:crypto';
 

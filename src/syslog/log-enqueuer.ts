@@ -1,4 +1,4 @@
-// Collects received log lines into batches bounded by count and bytes (DESIGN principle 5) and puts them on
+// Collects received log lines into batches bounded by count and bytes and puts them on
 // the BullMQ queue. Backpressure: while the queue holds maxQueuedBatches or more unfinished jobs (waiting,
 // active, or delayed for a retry) nothing is added; received lines then wait in a bounded buffer, and once that is full `offer` says no — TCP
 // connections pause reading, UDP datagrams are counted as dropped (the caller decides; nothing is silent).
