@@ -15,6 +15,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'collect', summary: 'read the configured mailboxes and queue their messages', load: async () => (await import('./role-commands.js')).collectCommand },
   { name: 'work', summary: 'parse queued messages and index them into Elasticsearch', load: async () => (await import('./role-commands.js')).workCommand },
   { name: 'alert', summary: 'evaluate the alert rules and notify on scan-timeout/fallback spikes', load: async () => (await import('./role-commands.js')).alertCommand },
+  { name: 'listen', summary: 'receive gateway syslog (UDP/TCP/TLS) and queue the log lines', load: async () => (await import('./role-commands.js')).listenCommand },
   { name: 'setup', summary: 'create or update the Elasticsearch index templates', load: async () => (await import('../src/commands/setup.js')).setupCommand },
   { name: 'status', summary: 'show mailbox watermarks, queue depth and documents indexed', load: async () => (await import('../src/commands/status.js')).statusCommand },
   { name: 'health', summary: 'check the /health endpoint of the running process (exit 0 when healthy)', load: async () => (await import('../src/commands/health.js')).healthCommand },

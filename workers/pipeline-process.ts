@@ -6,7 +6,9 @@ import { requireAccounts } from '../src/config/require-accounts.js';
 import { runAlerter, type Alerter } from '../src/alerts/alerter.js';
 import { startCollector, type Collector } from '../src/collector/collector.js';
 import { startObservabilityServer, type HealthCheck, type ObservabilityServer } from '../src/observability/http-server.js';
+import { LogMetrics } from '../src/observability/log-metrics.js';
 import { PipelineMetrics } from '../src/observability/metrics.js';
+import { startListenRole, type ListenRole } from '../src/syslog/listen-role.js';
 import { startWorker, type RunningWorker } from './worker.js';
 import { processCollectorId } from './process-identity.js';
 import { createRedis } from '../src/queue/connection.js';
@@ -19,7 +21,7 @@ import { checkIndexTemplates, ensureIndexTemplates } from '../src/sink/index-set
 import { deleteExpiredIndices, oldestKeptMonth } from '../src/sink/retention.js';
 import type { Logger } from '../src/runtime/logger.js';
 
-export type Role = 'collect' | 'work' | 'alert';
+export type Role = 'collect' | 'work' | 'alert' | 'listen';
 
 export interface PipelineProcessOptions {
   roles: readonly Role[];
@@ -74,6 +76,8 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
   let collector: Collector | undefined;
   let worker: RunningWorker | undefined;
   let alerter: Alerter | undefined;
+  let listen: ListenRole | undefined;
+  const logMetrics = new LogMetrics(metrics.registry);
   try {
     if (roles.has('work')) {
       // Templates are applied only when they need it: a least-privilege runtime key may read them
@@ -104,6 +108,12 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
               + `keeps ${oldestKeptMonth(config.elasticsearch.retentionMonths, new Date())} onwards); the watermark moves past them`);
           },
           lag: (seconds) => metrics.endToEndLag.observe(seconds),
+          logParsed: (_events, others) => logMetrics.countNotEvents(others),
+          logIndexed: (outcome) => {
+            logMetrics.logEventsIndexed.inc({ outcome: 'created' }, outcome.created);
+            logMetrics.logEventsIndexed.inc({ outcome: 'duplicate' }, outcome.duplicates);
+            logMetrics.logEventsIndexed.inc({ outcome: 'dead_lettered' }, outcome.deadLettered);
+          },
           failed: (error) => {
             metrics.errors.inc({ stage: 'indexing', code: boundedCode(error.code) });
             logger.warn({ stage: 'indexing', code: error.code }, `batch failed, will be retried: ${error.message}`);
@@ -122,6 +132,10 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
       };
       void retention();
       timers.push(setInterval(() => void retention(), options.retentionIntervalMs ?? 6 * 3600_000));
+    }
+    if (roles.has('listen')) {
+      listen = await startListenRole(config, { logger, metrics: logMetrics });
+      stoppers.push(() => listen!.stop());
     }
     if (roles.has('collect')) {
       collector = await startCollector({ redis: config.redis, queue: config.queue, accounts }, {

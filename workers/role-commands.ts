@@ -75,3 +75,6 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
 }
+export const listenCommand = roleCommand('listen', ['listen'],
+  'receive gateway syslog (UDP/TCP/TLS) and queue the log lines',
+  'Receives gateway logs on the listen.udpPort / tcpPort / tlsPort of the configuration and puts batches of\nraw lines on the queue; `mailverdict work` parses and indexes them. When the queue is full TCP reads pause and\nUDP datagrams that cannot be taken are counted (mailverdict_syslog_udp_dropped_total).', false);

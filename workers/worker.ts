@@ -14,6 +14,8 @@ import { BATCH_BACKOFF_TYPE, batchBackoffMs } from '../src/queue/job-options.js'
 import type { MessageBatchJob } from '../src/queue/message-batch.js';
 import { messageQueueName, queuePrefix } from '../src/queue/queue-names.js';
 import { processBatch, type PipelineEvents, type ProcessBatchResult } from './process-batch.js';
+import { LOG_BATCH_JOB, type LogBatchJob } from '../src/queue/log-batch.js';
+import { processLogBatch, type LogBatchEvents, type ProcessLogBatchResult } from './process-log-batch.js';
 
 export interface WorkerConfig {
   redis: RedisSettings;
@@ -31,7 +33,7 @@ export interface WorkerDeps {
   elasticsearch?: SearchStore;
   sink?: BulkSink;
   sinkOptions?: BulkSinkOptions;
-  events?: PipelineEvents & { failed?(error: { code: string; message: string }): void };
+  events?: PipelineEvents & LogBatchEvents & { failed?(error: { code: string; message: string }): void };
   /** Stalled-job check interval (BullMQ default 30 s); lower in tests. */
   stalledIntervalMs?: number;
   /** Lock duration of a job being processed (BullMQ default 30 s). */
@@ -41,7 +43,7 @@ export interface WorkerDeps {
 }
 
 export interface RunningWorker {
-  readonly worker: Worker<MessageBatchJob, ProcessBatchResult>;
+  readonly worker: Worker<MessageBatchJob | LogBatchJob, ProcessBatchResult | ProcessLogBatchResult>;
   /** Stops taking jobs; waits for in-flight batches unless `force`. */
   stop(force?: boolean): Promise<void>;
 }
@@ -56,13 +58,16 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
   const connection = createRedis(config.redis, 'blocking', reported);
   const prefix = queuePrefix(config);
 
-  const worker = new Worker<MessageBatchJob, ProcessBatchResult>(
+  const worker = new Worker<MessageBatchJob | LogBatchJob, ProcessBatchResult | ProcessLogBatchResult>(
     messageQueueName(config),
-    (job: Job<MessageBatchJob>) => processBatch(job.data, {
-      sink, redis, keyPrefix: prefix, events: deps.events,
-      internalDomains: config.internalDomains,
-      ...(config.parse !== undefined ? { maxFutureSkewMs: config.parse.maxFutureSkewHours * 3600_000 } : {}),
-    }),
+    // One queue carries both kinds of batch: mailbox/file messages and gateway log lines.
+    (job: Job<MessageBatchJob | LogBatchJob>) => (job.name === LOG_BATCH_JOB
+      ? processLogBatch(job.data as LogBatchJob, { sink, redis, keyPrefix: prefix, events: deps.events })
+      : processBatch(job.data as MessageBatchJob, {
+        sink, redis, keyPrefix: prefix, events: deps.events,
+        internalDomains: config.internalDomains,
+        ...(config.parse !== undefined ? { maxFutureSkewMs: config.parse.maxFutureSkewHours * 3600_000 } : {}),
+      })),
     {
       connection,
       prefix,

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, readMessagesFromPath, type FileReadError } from '../files/read-messages.js';
 import { parseMessage } from '../parse/parse-message.js';
+import { parseLogFiles } from './parse-log-files.js';
 import { UsageError, type Command } from './command.js';
 import { GATEWAY_OPTION_HELP, gatewayOption } from './gateway-option.js';
 
@@ -11,7 +12,12 @@ Parses every message and prints the document that would be indexed as one JSON o
 "_id" first, in input order. A path is an .eml file, an mbox, a directory of .eml files, a Maildir,
 or - for stdin. Nothing is sent anywhere.
 
+With --log, every path is a gateway log file (plain or gzip) or - for stdin, and each line that is a
+per-message event prints its log document; lines that are not events (admin, system, connection, or
+no known format) print nothing and are counted by family and kind on stderr.
+
 Options:
+  --log                      read gateway log lines instead of messages
   --pretty                   indent the JSON
   --max-message-bytes <n>    skip (and report) messages larger than this (default ${DEFAULT_MAX_MESSAGE_BYTES}, 64 MiB)
 ${GATEWAY_OPTION_HELP}
@@ -27,13 +33,14 @@ export const parseCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { pretty: { type: 'boolean', default: false }, 'max-message-bytes': { type: 'string' }, gateway: { type: 'string' } },
+      options: { pretty: { type: 'boolean', default: false }, log: { type: 'boolean', default: false }, 'max-message-bytes': { type: 'string' }, gateway: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length === 0) throw new UsageError('no input: give one or more paths, or - for stdin');
     const maxMessageBytes = positiveInteger(values['max-message-bytes'], '--max-message-bytes') ?? DEFAULT_MAX_MESSAGE_BYTES;
     const indent = values.pretty ? 2 : undefined;
+    if (values.log) return parseLogFiles(positionals, io, indent);
     const gateway = gatewayOption(values.gateway);
     let failures = 0;
     for (const path of positionals) {

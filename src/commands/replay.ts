@@ -3,6 +3,7 @@
 // the header-block hash, so a message already indexed from a mailbox (or by an earlier replay) is not
 // indexed again.
 import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, type FileReadError } from '../files/read-messages.js';
@@ -17,6 +18,7 @@ import { Progress } from '../replay/progress.js';
 import { QueueTarget } from '../replay/queue-target.js';
 import { replayPaths, totalBytes } from '../replay/replay-files.js';
 import { ReplayStopped, sleepUnlessStopped, stoppedExitCode } from '../replay/replay-stopped.js';
+import { replayLogFiles } from '../replay/replay-log-files.js';
 import { BulkSink } from '../sink/bulk-sink.js';
 import { createSearchStore } from '../sink/create-client.js';
 import { oldestKeptMonth } from '../sink/retention.js';
@@ -39,6 +41,8 @@ Options:
   --progress <mode>          bar, lines or none (default: bar on a terminal, lines otherwise)
   --max-message-bytes <n>    skip (and report) messages larger than this (default ${DEFAULT_MAX_MESSAGE_BYTES})
 ${GATEWAY_OPTION_HELP}
+  --log                      the paths are gateway log files (plain or .gz) or - for stdin: their lines go on
+                             the queue as log batches, like \`mailverdict listen\` sends live lines
   -h, --help                 show this help
 
 The first SIGINT (Ctrl-C) or SIGTERM stops the replay promptly: reading ends after the batch in hand, and
@@ -77,11 +81,17 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
       progress: { type: 'string' },
       'max-message-bytes': { type: 'string' },
       gateway: { type: 'string' },
+      log: { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length === 0) throw new UsageError('no input: give one or more files or directories');
+  if (values.log) {
+    if (values.direct) throw new UsageError('--log goes through the queue: --direct is for messages only');
+    const config = deps.config ?? loadConfig(values.config === undefined ? { env: io.env } : { file: values.config, env: io.env });
+    return replayLogs(positionals, config, io);
+  }
   if (positionals.includes(STDIN_ARG)) throw new UsageError('replay reads files, not stdin');
   const mode = values.progress ?? ((deps.isTty?.() ?? io.stderrIsTty ?? false) ? 'bar' : 'lines');
   if (mode !== 'bar' && mode !== 'lines' && mode !== 'none') throw new UsageError(`--progress must be bar, lines or none, got '${mode}'`);
@@ -139,6 +149,28 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
     if (!(err instanceof ReplayStopped)) throw err;
     await progress?.finish();
     return await stopped(`before every job was processed; what is enqueued stays on queue ${messageQueueName(config)} for the workers (\`mailverdict work\`)`);
+  } finally {
+    await queue.close().catch(() => undefined);
+    connection.disconnect();
+  }
+}
+
+async function replayLogs(paths: readonly string[], config: Config, io: CommandIo): Promise<number> {
+  const connection = createRedis(config.redis, 'command');
+  const queue = new Queue(messageQueueName(config), { connection, prefix: queuePrefix(config) });
+  queue.on('error', () => undefined);
+  try {
+    const result = await replayLogFiles(paths, queue, {
+      batchMaxLines: config.listen.batchMaxLines,
+      batchMaxBytes: config.listen.batchMaxBytes,
+      maxQueuedBatches: config.queue.maxWaitingJobs,
+      stdin: io.stdin,
+      onFileError: (path, message) => void io.stderr.write(`mailverdict replay: ${path}: ${message}\n`),
+    });
+    await io.stdout.write(`enqueued ${result.lines} log lines on queue ${messageQueueName(config)}`
+      + `${result.failures > 0 ? `, ${result.failures} files could not be read` : ''}`
+      + `${result.notQueued > 0 ? `, ${result.notQueued} lines could not be queued` : ''}\n`);
+    return result.failures > 0 || result.notQueued > 0 ? 1 : 0;
   } finally {
     await queue.close().catch(() => undefined);
     connection.disconnect();

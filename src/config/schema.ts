@@ -190,6 +190,48 @@ const queueSchema = z
   }, message('expected a mapping'))
   .strict();
 
+const listenSchema = z
+  .object({
+    /** Address the syslog receiver binds (all of UDP, TCP and TLS). @default "127.0.0.1" */
+    host: text('expected a host name or address').default('127.0.0.1'),
+    /** UDP port (RFC 5426); off when absent. */
+    udpPort: integer(0, 65535).optional(),
+    /** TCP port (RFC 6587, octet counting or LF framing); off when absent. */
+    tcpPort: integer(0, 65535).optional(),
+    /** TLS port (RFC 5425); off when absent. Needs `tls`. */
+    tlsPort: integer(0, 65535).optional(),
+    /** Certificate of the TLS port. */
+    tls: z
+      .object({
+        /** PEM certificate (chain) the TLS port presents. */
+        certFile: filePath(),
+        /** PEM private key of that certificate. */
+        keyFile: filePath(),
+        /** PEM CA to verify client certificates with (with requestCert). */
+        caFile: filePath().optional(),
+        /** Require and verify a client certificate. @default false */
+        requestCert: boolean().default(false),
+      }, message('expected a mapping'))
+      .strict()
+      .optional(),
+    /** Longest syslog message kept; longer ones are cut there (with a warning on the document). @default 64 KiB (65536) */
+    maxFrameBytes: integer(480, 16 * MIB).default(64 * 1024),
+    /** Most log lines in one job. @default 1000 */
+    batchMaxLines: integer(1, 100_000).default(1000),
+    /** Most bytes of log lines in one job. @default 1 MiB (1048576) */
+    batchMaxBytes: integer(1024, 256 * MIB).default(MIB),
+    /** A partial batch is queued after this many milliseconds. @default 500 */
+    flushMs: integer(10, 60_000).default(500),
+    /** Lines held in memory while the queue is full; beyond that TCP reads pause and UDP datagrams are dropped (counted). @default 20000 */
+    maxBufferedLines: integer(1, 10_000_000).default(20_000),
+  }, message('expected a mapping'))
+  .strict()
+  .superRefine((listen, ctx) => {
+    if (listen.tlsPort !== undefined && listen.tls === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: 'expected tls.certFile and tls.keyFile because tlsPort is set', params: { noValue: true } });
+    }
+  });
+
 const workerSchema = z
   .object({
     /** Jobs one worker process handles at once. @default 2 */
@@ -430,6 +472,8 @@ export const configSchema = z
     queue: queueSchema.default({}),
     /** Worker processes. */
     worker: workerSchema.default({}),
+    /** The syslog receiver of `mailverdict listen` (gateway logs). */
+    listen: listenSchema.default({}),
     /**
      * The organisation's own mail domains (subdomains included), for `email.direction`: inbound, outbound or
      * internal. Without them every document says `unknown`.
@@ -478,3 +522,4 @@ export type RedisConfig = Config['redis'];
 export type ElasticsearchConfig = Config['elasticsearch'];
 export type OAuth2Config = z.output<typeof oauth2Schema>;
 export type QueueConfig = Config['queue'];
+export type ListenConfig = Config['listen'];

@@ -59,8 +59,9 @@ describe('registry', () => {
     });
     expect(withoutFixtures).toEqual([]);
     expect(PARSERS.map((p) => p.id).filter((id) => !existsSync(new URL(`test/unit/parsers/${id}.test.ts`, root)))).toEqual([]);
-    // Fixture folders that belong to no single parser: hostile input for every parser, mixes of several gateways.
-    const shared = new Set(['hostile', 'multi-gateway']);
+    // Fixture folders that belong to no single parser: hostile input for every parser, mixes of several gateways,
+    // and the log parsers' fixtures (their own registry and suite: test/unit/log-parsers).
+    const shared = new Set(['hostile', 'multi-gateway', 'logs']);
     const orphans = readdirSync(fixtures, { withFileTypes: true })
       .filter((e) => e.isDirectory() && !shared.has(e.name) && !PARSERS.some((p) => p.id === e.name)).map((e) => e.name);
     expect(orphans).toEqual([]);

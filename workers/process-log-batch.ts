@@ -1,0 +1,90 @@
+// The worker side of gateway logs: a batch of raw lines → log documents → bulk index. Lines that are not
+// events are counted by family and kind (returned, and reported to metrics); multi-part events are assembled
+// through Redis. A TransientIndexError (Elasticsearch away) fails the job so BullMQ retries it; a retried
+// batch is harmless (create + deterministic _id).
+import type { Redis } from 'ioredis';
+import type { ParsedLogEvent } from '../src/document/log-document.js';
+import type { ParsedMessage } from '../src/document/types.js';
+import { parseLogInput, parseLogParts, type LogInput, type LogResult } from '../src/parse/parse-log.js';
+import type { LogBatchJob, QueuedLogLine } from '../src/queue/log-batch.js';
+import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
+import { LogPartStore } from './log-part-store.js';
+
+export interface LogBatchEvents {
+  /** Per batch: event documents built, and non-event lines by "family/kind". */
+  logParsed?(events: number, others: ReadonlyMap<string, number>): void;
+  logIndexed?(outcome: BatchOutcome): void;
+}
+
+export interface ProcessLogBatchDeps {
+  sink: Pick<BulkSink, 'indexBatch'>;
+  redis: Redis;
+  keyPrefix: string;
+  events?: LogBatchEvents | undefined;
+}
+
+export interface ProcessLogBatchResult {
+  lines: number;
+  created: number;
+  duplicates: number;
+  deadLettered: number;
+  /** Non-event lines by "family/kind". */
+  others: Record<string, number>;
+  /** Parts stored to wait for the rest of their event. */
+  partsWaiting: number;
+}
+
+function toInput(line: QueuedLogLine): LogInput {
+  const now = new Date(line.receivedAt);
+  return {
+    raw: Buffer.from(line.raw, 'base64'),
+    peer: line.peer,
+    file: line.file,
+    now: Number.isNaN(now.getTime()) ? new Date() : now,
+  };
+}
+
+export async function processLogBatch(job: LogBatchJob, deps: ProcessLogBatchDeps): Promise<ProcessLogBatchResult> {
+  const docs: ParsedLogEvent[] = [];
+  const raw = new Map<string, string>();
+  const others = new Map<string, number>();
+  const parts = new LogPartStore(deps.redis, deps.keyPrefix);
+  let partsWaiting = 0;
+  const take = (result: LogResult, original: string): void => {
+    if (result.type === 'event') {
+      docs.push(result.parsed);
+      raw.set(result.parsed.id, original);
+    } else if (result.type === 'other') {
+      const key = `${result.family}/${result.kind}`;
+      others.set(key, (others.get(key) ?? 0) + 1);
+    }
+  };
+  for (const line of job.lines ?? []) {
+    const input = toInput(line);
+    const result = parseLogInput(input);
+    if (result.type !== 'part') {
+      take(result, result.type === 'event' ? result.parsed.document.event.original : '');
+      continue;
+    }
+    const complete = await parts.add(result.key, result.part, result.total, JSON.stringify(line));
+    if (complete === undefined) {
+      partsWaiting++;
+      continue;
+    }
+    const inputs = [...complete].map(([part, payload]) => ({ part, input: toInput(JSON.parse(payload) as QueuedLogLine) }));
+    const assembled = parseLogParts(result.family, inputs);
+    take(assembled, assembled.type === 'event' ? assembled.parsed.document.event.original : '');
+  }
+  deps.events?.logParsed?.(docs.length, others);
+  // The sink reads only `id` and the document's @timestamp and fields; it names its input ParsedMessage.
+  const outcome = await deps.sink.indexBatch(docs as unknown as ParsedMessage[], { rawHeaders: raw });
+  deps.events?.logIndexed?.(outcome);
+  return {
+    lines: job.lines?.length ?? 0,
+    created: outcome.created,
+    duplicates: outcome.duplicates,
+    deadLettered: outcome.deadLettered,
+    others: Object.fromEntries(others),
+    partsWaiting,
+  };
+}
