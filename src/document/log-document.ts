@@ -1,6 +1,6 @@
 // The document indexed for one gateway log event: the same index and canonical fields as message documents
 // (the README's "Documents"), with event.dataset `mailverdict.log`, event.original and log.*.
-import type { ActionResult, AuthResults, AvResult, ScanResult, SpamResult, ThreatResult } from './types.js';
+import type { VerdictFields } from './types.js';
 
 export interface LogSyslogFields {
   priority?: number;
@@ -40,17 +40,9 @@ export interface LogDocument {
     to?: { address: string[] };
     sender?: { address: string };
   };
-  mailverdict: {
+  mailverdict: VerdictFields & {
     gateway: string;
     gateway_mid?: string;
-    spam?: SpamResult;
-    scan?: ScanResult;
-    av?: AvResult;
-    phishing?: ThreatResult;
-    links?: ThreatResult;
-    sandbox?: ThreatResult;
-    action?: ActionResult;
-    auth?: AuthResults;
     rule_ids?: string[];
     sender_domain?: string;
     log: { family: string; kind: string };

@@ -81,8 +81,20 @@ export interface AuthResults {
   dmarc?: AuthResult;
 }
 
+/** The verdicts a gateway gives; shared by its result in a header document and its log events. */
+export interface VerdictFields {
+  spam?: SpamResult;
+  scan?: ScanResult;
+  av?: AvResult;
+  phishing?: ThreatResult;
+  links?: ThreatResult;
+  sandbox?: ThreatResult;
+  action?: ActionResult;
+  auth?: AuthResults;
+}
+
 /** One gateway's verdict; a message carrying several gateways keeps each. */
-export interface GatewayResult {
+export interface GatewayResult extends VerdictFields {
   /** Lowercase product noun: ksmg, klms, kse, imail, ctch, … */
   id: string;
   vendor: string;
@@ -93,14 +105,6 @@ export interface GatewayResult {
   ip?: string;
   /** Index of this gateway's topmost header in the block; smaller = closer to the mailbox. */
   position: number;
-  spam?: SpamResult;
-  scan?: ScanResult;
-  av?: AvResult;
-  phishing?: ThreatResult;
-  links?: ThreatResult;
-  sandbox?: ThreatResult;
-  action?: ActionResult;
-  auth?: AuthResults;
   rule_ids?: string[];
   blocklists?: string[];
   scl?: number;

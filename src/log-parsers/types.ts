@@ -1,6 +1,6 @@
 // The contract between log parsers and the log document builder. A parser is pure: one syslog message
 // (or one log-file line) in, one outcome out, no I/O, never throws on bad input (the registry still guards it).
-import type { ActionResult, AuthResults, AvResult, ScanResult, SpamResult, ThreatResult } from '../document/types.js';
+import type { VerdictFields } from '../document/types.js';
 
 /** One log line as the parsers see it: the syslog header already taken apart. */
 export interface LogLine {
@@ -25,7 +25,7 @@ export interface GatewayIdentity {
 }
 
 /** A per-message event a parser understood (or partly understood: see warnings). */
-export interface LogEvent {
+export interface LogEvent extends VerdictFields {
   /** Registry id of the parser family that produced it. */
   family: string;
   /** Event class or line kind within the family (e.g. `LMS_EV_SCAN_LOGIC_AS_STATUS`, `spam_verdict`). */
@@ -44,14 +44,6 @@ export interface LogEvent {
   sender?: string;
   /** The SMTP client that handed the message to the gateway. */
   sourceIp?: string;
-  spam?: SpamResult;
-  scan?: ScanResult;
-  av?: AvResult;
-  phishing?: ThreatResult;
-  links?: ThreatResult;
-  sandbox?: ThreatResult;
-  action?: ActionResult;
-  auth?: AuthResults;
   ruleIds?: string[];
   warnings: string[];
 }
