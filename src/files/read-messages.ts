@@ -88,10 +88,12 @@ export interface MessageFileListing {
 /**
  * The message files of a directory, in a stable order. A Maildir (has cur/ and new/) lists both, merged and
  * sorted by file name (Maildir names start with the delivery time, so this is roughly arrival order);
- * otherwise the directory's *.eml files sorted by name. Dot files are skipped. An unreadable cur/ or new/,
+ * otherwise the directory's *.eml files sorted by name, then those of its sub-directories (each a Maildir or
+ * searched the same way, in name order, at most MAX_DEPTH deep; linked directories are not followed, so a
+ * link loop cannot trap the search). Dot files and dot directories are skipped. An unreadable cur/ or new/,
  * a broken link, a FIFO or other non-file among the messages is a problem of its own, not of the whole path.
  */
-export async function listMessageFiles(dir: string): Promise<MessageFileListing> {
+export async function listMessageFiles(dir: string, depth = 0): Promise<MessageFileListing> {
   const entries = await readdir(dir, { withFileTypes: true });
   const subdir = (name: string): boolean => entries.some((e) => e.name === name && (e.isDirectory() || e.isSymbolicLink()));
   const problems: FileReadError[] = [];
@@ -112,8 +114,23 @@ export async function listMessageFiles(dir: string): Promise<MessageFileListing>
     return { files: named.map((n) => n.path), maildir: true, problems };
   }
   const names = (await messageFiles(dir, (n) => n.toLowerCase().endsWith('.eml'), problems)).sort(compare);
-  return { files: names.map((n) => join(dir, n)), maildir: false, problems };
+  const files = names.map((n) => join(dir, n));
+  const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(compare);
+  for (const name of depth < MAX_DEPTH ? subdirs : []) {
+    const path = join(dir, name);
+    try {
+      const sub = await listMessageFiles(path, depth + 1);
+      files.push(...sub.files);
+      problems.push(...sub.problems);
+    } catch (err) {
+      problems.push(fsError(path, err));
+    }
+  }
+  return { files, maildir: false, problems };
 }
+
+/** How deep `replay dir/` searches sub-directories for .eml files and Maildirs. */
+const MAX_DEPTH = 16;
 
 /** Names of the regular files (or links to them) of `dir` that `wanted` accepts; other entries it accepts are problems. */
 async function messageFiles(dir: string, wanted: (name: string) => boolean, problems: FileReadError[]): Promise<string[]> {

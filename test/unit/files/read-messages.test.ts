@@ -61,6 +61,26 @@ describe('readMessagesFromPath', () => {
     expect(summary(await collect(d))).toEqual([`emls/a.EML#0 ${msg('a')}`, `emls/b.eml#0 ${msg('b')}`]);
   });
 
+  it('searches sub-directories: their .eml files and Maildirs after the directory\'s own, in name order', async () => {
+    const root = join(dir, 'tree');
+    await mkdir(join(root, 'b', 'deeper'), { recursive: true });
+    await mkdir(join(root, 'a-maildir', 'cur'), { recursive: true });
+    await mkdir(join(root, 'a-maildir', 'new'), { recursive: true });
+    await mkdir(join(root, '.hidden'), { recursive: true });
+    await writeFile(join(root, 'top.eml'), msg('top'));
+    await writeFile(join(root, 'b', 'mid.eml'), msg('mid'));
+    await writeFile(join(root, 'b', 'deeper', 'low.eml'), msg('low'));
+    await writeFile(join(root, 'a-maildir', 'new', '1700000000.M1.host'), msg('md'));
+    await writeFile(join(root, '.hidden', 'skip.eml'), msg('skip'));
+    await symlink(root, join(root, 'b', 'loop'));
+    expect(summary(await collect(root))).toEqual([
+      `tree/top.eml#0 ${msg('top')}`,
+      `tree/a-maildir/new/1700000000.M1.host#0 ${msg('md')}`,
+      `tree/b/mid.eml#0 ${msg('mid')}`,
+      `tree/b/deeper/low.eml#0 ${msg('low')}`,
+    ]);
+  });
+
   it('reads a Maildir: cur/ and new/ merged in name (delivery time) order', async () => {
     const d = join(dir, 'Maildir');
     for (const sub of ['cur', 'new', 'tmp']) await mkdir(join(d, sub), { recursive: true });
