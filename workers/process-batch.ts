@@ -6,7 +6,7 @@
 import type { ParsedMessage, OriginInfo } from '../src/document/types.js';
 import { parseFetched, type ParseContext } from '../src/parse/parse-message.js';
 import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
-import { addExpiredToMailbox, addExpiredToReplay } from '../src/mailbox-state/expired-tally.js';
+import { addExpiredToMailbox, addReplayOutcomes } from '../src/mailbox-state/outcome-tally.js';
 import { Watermark } from '../src/mailbox-state/watermark.js';
 import { batchInterval, type MessageBatchJob } from '../src/queue/message-batch.js';
 import type { Redis } from 'ioredis';
@@ -98,8 +98,14 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
   if (outcome.expired > 0) {
     const indices = [...new Set(outcome.results.filter((r) => r.outcome === 'expired').map((r) => r.index))].sort();
     if (job.files === undefined) await addExpiredToMailbox(deps.redis, deps.keyPrefix, job, outcome.expired);
-    else await addExpiredToReplay(deps.redis, deps.keyPrefix, job.mailbox, outcome.expired);
     deps.events?.expired?.({ account: job.account, mailbox: job.mailbox, count: outcome.expired, indices });
+  }
+
+  // A replay run shows what became of its messages while it waits for the workers.
+  if (job.files !== undefined) {
+    await addReplayOutcomes(deps.redis, deps.keyPrefix, job.mailbox, {
+      created: outcome.created, duplicates: outcome.duplicates, deadLettered: outcome.deadLettered + failures.length, expired: outcome.expired,
+    });
   }
 
   // Replayed files belong to no mailbox: there is no watermark to move.

@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, type FileReadError } from '../files/read-messages.js';
-import { readReplayExpired } from '../mailbox-state/expired-tally.js';
+import { readReplayOutcomes, type ReplayOutcomes } from '../mailbox-state/outcome-tally.js';
 import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
 import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
@@ -100,7 +100,13 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
 
   const gateway = gatewayOption(values.gateway);
   const config = deps.config ?? loadConfig(values.config === undefined ? { env: io.env } : { file: values.config, env: io.env });
-  const progress = mode === 'none' ? undefined : new Progress({ sink: io.stderr, tty: mode === 'bar', label: 'replay', total: await totalBytes(positionals) });
+  // Direct mode indexes while it reads: its one line shows the outcomes too. Through the queue, reading and the
+  // workers' indexing are two phases, each with its own line.
+  let direct: DirectTarget | undefined;
+  const progress = mode === 'none' ? undefined : new Progress({
+    sink: io.stderr, tty: mode === 'bar', label: 'replay', total: await totalBytes(positionals),
+    detail: () => (direct === undefined ? '' : outcomeText(direct)),
+  });
   const onError = async (e: FileReadError): Promise<void> => {
     await io.stderr.write(`${mode === 'bar' ? '\r\u001b[K' : ''}mailverdict replay: ${e.scope === 'message' ? `${e.path}: message ${e.index + 1}` : e.path}: ${e.message}\n`);
   };
@@ -116,10 +122,11 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
     const client = createSearchStore(config.elasticsearch);
     try {
       const target = new DirectTarget(new BulkSink(client, config.elasticsearch), { gateway, internalDomains: config.internalDomains, maxFutureSkewMs: config.parse.maxFutureSkewHours * 3600_000 });
+      direct = target;
       const read = await replayPaths(positionals, { target, ...limits, maxMessageBytes: maxBytes, onError, ...(onProgress ? { onProgress } : {}), ...signal });
       await progress?.finish();
-      await io.stdout.write(`replayed ${read.messages} messages: ${target.created} indexed, ${target.duplicates} already indexed, `
-        + `${target.deadLettered} dead-lettered${expiredNote(target.expired, config)}${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
+      await io.stdout.write(`replayed ${read.messages} messages: ${outcomeText(target)}${expiredNote(target.expired, config)}`
+        + `${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
       if (read.stopped) return await stopped(`after ${read.messages} messages; run the same replay again to finish (indexed messages are skipped)`);
       return read.errors > 0 ? 1 : 0;
     } finally {
@@ -140,9 +147,10 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
       + `${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
     if (read.stopped) return await stopped(`while reading; the ${target.jobIds.length} jobs enqueued stay on the queue for the workers, run the same replay again to finish`);
     if (!values['no-wait'] && target.jobIds.length > 0) {
-      await waitForWorkers(target, io, mode !== 'none');
-      const expired = await readReplayExpired(connection, queuePrefix(config), target.runId);
-      if (expired > 0) await io.stdout.write(`${expiredNote(expired, config).slice(2)}\n`);
+      const tally = (): Promise<ReplayOutcomes> => readReplayOutcomes(connection, queuePrefix(config), target.runId);
+      await waitForWorkers(target, io, mode, read.messages, tally);
+      const outcomes = await tally();
+      await io.stdout.write(`replayed ${read.messages} messages: ${outcomeText(outcomes)}${expiredNote(outcomes.expired, config)}\n`);
     }
     return read.errors > 0 ? 1 : 0;
   } catch (err) {
@@ -177,7 +185,11 @@ async function replayLogs(paths: readonly string[], config: Config, io: CommandI
   }
 }
 
-/** Until every job of the run is processed; says so when no worker seems to be taking them. */
+/** "12 indexed, 3 already indexed, 0 dead-lettered" */
+function outcomeText(o: Pick<ReplayOutcomes, 'created' | 'duplicates' | 'deadLettered'>): string {
+  return `${o.created} indexed, ${o.duplicates} already indexed, ${o.deadLettered} dead-lettered`;
+}
+
 /** ", N older than the retention window …" when some were, else "". */
 function expiredNote(expired: number, config: Config): string {
   if (expired === 0) return '';
@@ -185,20 +197,28 @@ function expiredNote(expired: number, config: Config): string {
   return `, ${expired} not indexed: older than the retention window (elasticsearch.retentionMonths ${months}, keeps ${oldestKeptMonth(months, new Date())} onwards)`;
 }
 
-async function waitForWorkers(target: QueueTarget, io: CommandIo, verbose: boolean): Promise<void> {
+/** Until every job of the run is processed, with a live line of what the workers made of its messages; says so
+ * when no worker seems to be taking them. */
+async function waitForWorkers(target: QueueTarget, io: CommandIo, mode: string, messages: number, tally: () => Promise<ReplayOutcomes>): Promise<void> {
   const started = Date.now();
   let hinted = false;
-  let lastPending = -1;
+  let outcomes: ReplayOutcomes = { created: 0, duplicates: 0, deadLettered: 0, expired: 0 };
+  const progress = mode === 'none' ? undefined : new Progress({
+    sink: io.stderr, tty: mode === 'bar', label: 'indexing', total: messages, detail: () => outcomeText(outcomes),
+  });
+  if (mode !== 'none') await io.stderr.write(`replay: waiting for the workers to index ${messages} messages in ${target.jobIds.length} jobs\n`);
   for (;;) {
     const pending = await target.pending();
+    outcomes = await tally();
+    const done = outcomes.created + outcomes.duplicates + outcomes.deadLettered + outcomes.expired;
+    await progress?.update(done, done);
     if (pending === 0) break;
-    if (verbose && pending !== lastPending) await io.stderr.write(`replay: waiting for the workers, ${pending} of ${target.jobIds.length} jobs left\n`);
-    lastPending = pending;
     if (!hinted && Date.now() - started > 30_000) {
       hinted = true;
       await io.stderr.write('replay: jobs are not being processed; is a worker running (`mailverdict work` or `mailverdict run`)? Use --no-wait to return at once.\n');
     }
     await sleepUnlessStopped(500, io.signal);
   }
+  await progress?.finish();
   await io.stdout.write(`all ${target.jobIds.length} jobs processed\n`);
 }

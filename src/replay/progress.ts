@@ -12,6 +12,8 @@ export interface ProgressOptions {
   lineEveryMs?: number;
   /** Redraw interval (TTY). */
   redrawEveryMs?: number;
+  /** What became of the messages so far (e.g. "12 indexed, 3 already indexed, 0 dead-lettered"), shown on the line. */
+  detail?: () => string;
   now?: () => number;
 }
 
@@ -53,10 +55,14 @@ export class Progress {
     if (fraction !== undefined) {
       const eta = fraction > 0 && !final ? (seconds / fraction) * (1 - fraction) : 0;
       parts.push(final ? `${formatDuration(seconds)}` : `ETA ${formatDuration(eta)}`);
+      const detail = this.options.detail?.();
+      if (detail !== undefined && detail !== '') parts.push(detail);
       if (this.options.tty) return `${bar(fraction, 24)} ${Math.floor(fraction * 100)}% ${parts.join('  ')}`;
       return `${parts[0]} (${Math.floor(fraction * 100)}%), ${parts.slice(1).join(', ')}`;
     }
     parts.push(formatDuration(seconds));
+    const detail = this.options.detail?.();
+    if (detail !== undefined && detail !== '') parts.push(detail);
     return this.options.tty ? parts.join('  ') : parts.join(', ');
   }
 }

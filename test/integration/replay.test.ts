@@ -125,6 +125,9 @@ describe.each(enginesUnderTest())('mailverdict replay (real Redis, $engine, work
       expect(first.code).toBe(0);
       expect(first.out).toMatch(/enqueued 40 messages in 2 jobs/);
       expect(first.out).toContain('all 2 jobs processed');
+      // What the workers made of the run's messages, live on stderr and in the summary.
+      expect(first.out).toContain('replayed 40 messages: 40 indexed, 0 already indexed, 0 dead-lettered');
+      expect(first.err).toMatch(/indexing: 40 messages \(100%\).*40 indexed, 0 already indexed, 0 dead-lettered/);
       const both = [...idsOf(mboxMessages), ...idsOf(maildirMessages)].sort();
       expect(await indexedIds()).toEqual(both);
       // Documents replayed through the queue say which file they came from, not a mailbox.
@@ -136,6 +139,7 @@ describe.each(enginesUnderTest())('mailverdict replay (real Redis, $engine, work
       const again = await run(['--progress', 'none', maildirPath, mboxPath]);
       expect(again.code).toBe(0);
       expect(again.out).toMatch(/enqueued 100 messages/);
+      expect(again.out).toContain('replayed 100 messages: 0 indexed, 100 already indexed, 0 dead-lettered');
       expect(await indexedIds()).toEqual(both);
     });
 
