@@ -29,7 +29,11 @@ export function osdObjectsFromKibana(objects: readonly SavedObject[]): SavedObje
   /** Lens id → the visualization ids that replace it (one per layer). */
   const replaced = new Map<string, string[]>();
   for (const o of objects) {
-    if (o.type === 'lens') {
+    if (o.type === 'lens' && usesFormula(o)) {
+      // Lens formulas (the per-gateway rate panels) have no counterpart among the standard visualizations:
+      // the panel is left out of the OpenSearch dashboard (README, OpenSearch: what differs).
+      replaced.set(o.id, []);
+    } else if (o.type === 'lens') {
       const visualizations = lensToVisualizations(o);
       replaced.set(o.id, visualizations.map((v) => v.id));
       out.push(...visualizations);
@@ -42,6 +46,11 @@ export function osdObjectsFromKibana(objects: readonly SavedObject[]): SavedObje
     else if (o.type !== 'lens') throw new Error(`${o.type}:${o.id}: no OpenSearch Dashboards counterpart`);
   }
   return out;
+}
+
+/** Whether a Lens panel computes a formula (a ratio of counts), which only Lens can draw. */
+export function usesFormula(o: SavedObject): boolean {
+  return Object.values(lensLayers(o)).some((layer) => Object.values((layer as LensLayer).columns).some((c) => c.operationType === 'formula' || c.operationType === 'math'));
 }
 
 function dataView(o: SavedObject): SavedObject {
@@ -215,8 +224,10 @@ function dashboard(o: SavedObject, replaced: ReadonlyMap<string, string[]>): Sav
   for (const p of dashboardPanels(o)) {
     const ref = o.references.find((r) => r.name === `${p.panelIndex}:${p.panelRefName}`);
     if (ref === undefined) throw new Error(`dashboard:${o.id}: panel ${p.panelIndex} has no reference`);
-    const targets = ref.type === 'lens' ? replaced.get(ref.id) ?? [] : [ref.id];
-    if (targets.length === 0) throw new Error(`dashboard:${o.id}: panel ${p.panelIndex} points at ${ref.type}:${ref.id}, which is not translated`);
+    const targets = ref.type === 'lens' ? replaced.get(ref.id) : [ref.id];
+    if (targets === undefined) throw new Error(`dashboard:${o.id}: panel ${p.panelIndex} points at ${ref.type}:${ref.id}, which is not translated`);
+    // A panel left out on purpose (a Lens formula) leaves its place empty.
+    if (targets.length === 0) continue;
     const grid = (p as { gridData?: { x: number; y: number; w: number; h: number } }).gridData ?? { x: 0, y: 0, w: 24, h: 12 };
     // A Lens panel with several layers: its visualizations share the panel's width side by side.
     const width = Math.max(1, Math.floor(grid.w / targets.length));

@@ -3,6 +3,7 @@
 // Kibana objects: src/kibana/panel-requests.ts). Aggregations nest in the order of the visualization's bucket
 // aggs, the count metric is the doc count. Only the aggregation types the translation writes are supported.
 import { autoInterval, searchRequest, type PanelRequest, type PanelRequestOptions } from '../kibana/panel-requests.js';
+import { kqlFields, kqlToDsl } from '../kibana/kql.js';
 import { luceneFields, referencedDataView, type SavedObject } from '../kibana/saved-objects.js';
 
 interface VisAgg { id: string; type: string; schema: string; params: Record<string, unknown> }
@@ -21,7 +22,7 @@ export function visualizationRequest(objects: readonly SavedObject[], o: SavedOb
   const index = options.indexFor?.(title) ?? title;
   const timeField = String(dv.attributes['timeFieldName'] ?? '@timestamp');
 
-  const fields = new Set<string>(luceneFields(query.query));
+  const fields = new Set<string>(queryFields(query));
   const aggregated = new Set<string>();
   const names: string[] = [];
   const filtered: string[] = [];
@@ -44,10 +45,7 @@ export function visualizationRequest(objects: readonly SavedObject[], o: SavedOb
   const clauses: Record<string, unknown>[] = [
     { range: { [timeField]: { gte: options.timeRange.from, lte: options.timeRange.to, format: 'strict_date_optional_time' } } },
   ];
-  if (query.query.trim() !== '') {
-    if (query.language !== 'lucene') throw new Error(`${where}: only Lucene queries are checked, got ${query.language}`);
-    clauses.push({ query_string: { query: query.query, analyze_wildcard: true } });
-  }
+  if (query.query.trim() !== '') clauses.push(queryDsl(query, where));
   return {
     name: where, index,
     body: { size: 0, track_total_hits: true, query: { bool: { filter: clauses } }, ...(root === undefined ? {} : { aggs: root }) },
@@ -72,9 +70,8 @@ function bucketAgg(a: VisAgg, where: string, options: PanelRequestOptions, field
     case 'filters': {
       const filters: Record<string, unknown> = {};
       for (const f of (a.params['filters'] as { label: string; input: { language: string; query: string } }[] | undefined) ?? []) {
-        for (const name of luceneFields(f.input.query)) fields.add(name);
-        if (f.input.language !== 'lucene') throw new Error(`${where}: only Lucene filters are checked`);
-        filters[f.label] = f.input.query.trim() === '' ? { match_all: {} } : { query_string: { query: f.input.query, analyze_wildcard: true } };
+        for (const name of queryFields(f.input)) fields.add(name);
+        filters[f.label] = f.input.query.trim() === '' ? { match_all: {} } : queryDsl(f.input, where);
       }
       return { filters: { filters } };
     }
@@ -91,4 +88,15 @@ export function osdPanelRequests(objects: readonly SavedObject[], options: Panel
     else if (o.type === 'search') out.push(searchRequest(objects, o, options));
   }
   return out;
+}
+
+/** The search clause of a saved query: KQL (what the dashboards save) or Lucene. */
+function queryDsl(query: { language: string; query: string }, where: string): Record<string, unknown> {
+  if (query.language === 'kuery') return kqlToDsl(query.query) ?? { match_all: {} };
+  if (query.language === 'lucene') return { query_string: { query: query.query, analyze_wildcard: true } };
+  throw new Error(`${where}: query language ${query.language} is not checked`);
+}
+
+function queryFields(query: { language: string; query: string }): string[] {
+  return query.language === 'kuery' ? kqlFields(query.query) : luceneFields(query.query);
 }
