@@ -17,7 +17,9 @@ import { uniqueName } from '../support/services.js';
 import { fixtureMessages } from '../unit/sink/fixture-messages.js';
 
 const sinkConfigFor = (target: EngineUnderTest) => (indexPrefix: string, over: Partial<SinkConfig> = {}): SinkConfig => ({
-  engine: target.engine, nodes: [target.url], rejectUnauthorized: true, indexPrefix, retentionMonths: 13,
+  engine: target.engine, nodes: [target.url], rejectUnauthorized: true, indexPrefix,
+  // The fixtures are years old: a shorter window would count them as expired instead of indexing them.
+  retentionMonths: 1200,
   bulkMaxDocs: 1000, bulkMaxBytes: 5 * 1024 * 1024, requestTimeoutMs: 10_000, maxRetries: 3,
   retryBaseDelayMs: 5, retryMaxDelayMs: 20, ...over,
 });
