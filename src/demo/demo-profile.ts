@@ -19,7 +19,7 @@ export interface GatewayProfile {
   offsetMinutes: number;
   recipientDomain: string;
   templates: TemplateChoice[];
-  /** Host names of the gateway's nodes: each message gets a `Received: … by <node>` hop right above the
+  /** Host names of the gateway's nodes: each message gets a `Received: … by <node>` hop right below the
    * gateway's own headers, where the parser finds the node (observer.hostname). */
   nodes?: readonly string[];
 }

@@ -165,16 +165,20 @@ function field(text: string): TemplateField {
 }
 
 /**
- * The fixture with the route the plan gives it: the node's `Received: … by <node>` hop directly above the
- * gateway's own header fields (the first X- field of the block), and for multi-gateway mail the amavis stamp
- * and Exchange's SCL with their hops on top. Received dates are rewritten later, newest on top.
+ * The fixture with the route the plan gives it: the node's `Received: … by <node>` hop directly below the
+ * gateway's own header fields (the run of X- fields from the first one), where its MTA wrote it on accepting the
+ * message before the filter stamped it (the rule in docs/gateways.md, "Attribution and gateway nodes"); for
+ * multi-gateway mail the amavis stamp and Exchange's SCL with their hops on top. Received dates are rewritten
+ * later, newest on top.
  */
 function routedTemplate(template: DemoTemplate, p: Planned): DemoTemplate {
   const fields = [...template.fields];
   if (p.node !== undefined) {
     const at = fields.findIndex((f) => f.lower.startsWith('x-'));
+    let below = at;
+    while (below >= 0 && below < fields.length && (fields[below] as TemplateField).lower.startsWith('x-')) below++;
     const hop = field(`Received: from relay.example.net (relay.example.net [198.51.100.25])\n\tby ${p.node} with ESMTP; Thu, 1 Jan 2026 00:00:00 +0000`);
-    fields.splice(at < 0 ? 0 : at, 0, hop);
+    fields.splice(at < 0 ? 0 : below, 0, hop);
   }
   if (p.multiGateway) {
     const { amavisHost, exchangeHost } = DEMO_MULTI_GATEWAY;

@@ -53,8 +53,9 @@ function message(n: number, node: string, status: keyof typeof BLOCKS, at: numbe
     `Received: from mx.example.org (mx.example.org [10.0.0.2]) by exchange.example.com with ESMTP; ${d}`,
     'X-Virus-Scanned: amavisd-new at mx.example.org',
     `Received: from ${node} (${node} [10.10.0.${node === NODES[0] ? 11 : 12}]) by mx.example.org with ESMTP; ${d}`,
-    `Received: from sender.example.net (sender.example.net [198.51.100.7]) by ${node} with ESMTP; ${d}`,
+    // KSMG's headers sit above the hop its MTA wrote on accepting the message (docs/gateways.md).
     BLOCKS[status],
+    `Received: from sender.example.net (sender.example.net [198.51.100.7]) by ${node} with ESMTP; ${d}`,
     'From: news@sender.example.net',
     'To: user@example.com',
     `Subject: message ${n}`,

@@ -332,8 +332,11 @@ export function buildGateway(headers: FamilyHeaders, fallbackPosition: number): 
     else ctx.warn('bad_scl', text);
   }
 
-  let position = headers.scl?.index ?? Number.MAX_SAFE_INTEGER;
+  // Where the family's own headers sit; an SCL it stamped counts only when nothing else is there (an SCL above
+  // later hops would otherwise move the gateway up the trace and name a later relay as its node).
+  let position = Number.MAX_SAFE_INTEGER;
   for (const f of headers.fields) if (f.index < position) position = f.index;
+  if (position === Number.MAX_SAFE_INTEGER && headers.scl !== undefined) position = headers.scl.index;
   const gateway: GatewayResult = {
     id: headers.family,
     vendor: 'Kaspersky',
