@@ -13,8 +13,15 @@ describe('demo summary per gateway (real Elasticsearch)', () => {
   const origin = { kind: 'imap', account: 'demo', mailbox: 'Demo', uidvalidity: 1, uid: 1 };
 
   beforeAll(async () => {
-    const t = JSON.parse(readFileSync(new URL('../../mappings/mailverdict-template.json', import.meta.url), 'utf8')) as { template: { mappings: object } };
-    await client.indices.create({ index: `${prefix}-2026.04`, mappings: t.template.mappings });
+    const t = JSON.parse(readFileSync(new URL('../../mappings/mailverdict-template.json', import.meta.url), 'utf8')) as {
+      template: { mappings: { properties: { mailverdict: { properties: Record<string, unknown> } } } };
+    };
+    // An index written before the rename to mailverdict.origin also holds mailverdict.source (template v3).
+    const keyword = { type: 'keyword' };
+    t.template.mappings.properties.mailverdict.properties['source'] = {
+      type: 'object', properties: { kind: keyword, account: keyword, mailbox: keyword, uidvalidity: { type: 'long' }, uid: { type: 'long' }, path: keyword },
+    };
+    await client.indices.create({ index: `${prefix}-2026.04`, mappings: t.template.mappings as never });
     const multi = (ksmgVerdict: string, ksmgScan: string): object => ({
       '@timestamp': at,
       mailverdict: {
@@ -27,7 +34,8 @@ describe('demo summary per gateway (real Elasticsearch)', () => {
     const legacy = { '@timestamp': at, mailverdict: { gateway: 'ksmg', source: origin, spam: { verdict: 'spam' }, scan: { status: 'complete' } } };
     const elsewhere = { ...legacy, mailverdict: { ...legacy.mailverdict, source: { ...origin, mailbox: 'Other' } } };
     const docs = [multi('spam', 'complete'), multi('unknown', 'timeout'), multi('clean', 'complete'), legacy, elsewhere];
-    await client.bulk({ refresh: 'wait_for', operations: docs.flatMap((d) => [{ index: { _index: `${prefix}-2026.04` } }, d]) });
+    const written = await client.bulk({ refresh: 'wait_for', operations: docs.flatMap((d) => [{ index: { _index: `${prefix}-2026.04` } }, d]) });
+    expect(written.errors).toBe(false);
   });
 
   afterAll(async () => {
