@@ -501,8 +501,16 @@ export async function createFaultCase(tag: string, options: { server?: ImapServe
     },
 
     async docCount() {
-      await es.indices.refresh({ index: dataIndices, allow_no_indices: true, ignore_unavailable: true });
-      return (await es.count({ index: dataIndices, allow_no_indices: true, ignore_unavailable: true })).count;
+      // A monthly index the worker has just created may not have its shard started yet: ask again shortly.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await es.indices.refresh({ index: dataIndices, allow_no_indices: true, ignore_unavailable: true });
+          return (await es.count({ index: dataIndices, allow_no_indices: true, ignore_unavailable: true })).count;
+        } catch (err) {
+          if (attempt >= 20 || !String((err as Error).message).includes('no_shard_available_action_exception')) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
     },
 
     async deadLetters() {
