@@ -3,7 +3,7 @@
 // the header-block hash, so a message already indexed from a mailbox (or by an earlier replay) is not
 // indexed again.
 import { parseArgs } from 'node:util';
-import { Queue } from 'bullmq';
+import type { LogBatchJob } from '../queue/log-batch.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, type FileReadError } from '../files/read-messages.js';
@@ -164,9 +164,11 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
 }
 
 async function replayLogs(paths: readonly string[], config: Config, io: CommandIo): Promise<number> {
-  const connection = createRedis(config.redis, 'command');
-  const queue = new Queue(messageQueueName(config), { connection, prefix: queuePrefix(config) });
-  queue.on('error', () => undefined);
+  await checkRedisReachable(config.redis);
+  const errors = stderrConnectionErrors('replay', io);
+  const connection = createRedis(config.redis, 'command', { errors, stage: 'queueing', source: 'redis' });
+  const queue = openMessageQueue<LogBatchJob>(config, connection);
+  queue.on('error', errors.listener('queueing', 'queue', (err) => describeRedisError(err, config.redis)));
   try {
     const result = await replayLogFiles(paths, queue, {
       batchMaxLines: config.listen.batchMaxLines,

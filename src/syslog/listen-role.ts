@@ -1,9 +1,9 @@
 // The `listen` role: syslog receiver → LogEnqueuer → the pipeline's BullMQ queue, with its metrics.
-import { Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import type { LogMetrics } from '../observability/log-metrics.js';
 import { createRedis } from '../queue/connection.js';
-import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import type { LogBatchJob } from '../queue/log-batch.js';
+import { openMessageQueue } from '../queue/message-queue.js';
 import type { Logger } from '../runtime/logger.js';
 import { LogEnqueuer } from './log-enqueuer.js';
 import { startSyslogListener, type SyslogListener } from './syslog-listener.js';
@@ -21,9 +21,14 @@ export async function startListenRole(config: Pick<Config, 'listen' | 'queue' | 
     throw new Error('listen: set at least one of listen.udpPort, listen.tcpPort, listen.tlsPort');
   }
   const connection = createRedis(config.redis, 'command');
-  const queue = new Queue(messageQueueName(config), { connection, prefix: queuePrefix(config) });
-  queue.on('error', () => undefined);
+  const queue = openMessageQueue<LogBatchJob>(config, connection);
   let lastError = 0;
+  // Queue and connection errors heal by reconnecting; one line per 10 s says so, the enqueuer retries.
+  const warn = (error: unknown): void => {
+    if (Date.now() - lastError > 10_000) deps.logger.warn({ stage: 'listening' }, `queueing log lines failed, retrying: ${(error as Error).message}`);
+    lastError = Date.now();
+  };
+  queue.on('error', warn);
   const enqueuer = new LogEnqueuer(queue, {
     batchMaxLines: listen.batchMaxLines,
     batchMaxBytes: listen.batchMaxBytes,
@@ -32,10 +37,7 @@ export async function startListenRole(config: Pick<Config, 'listen' | 'queue' | 
     maxBufferedLines: listen.maxBufferedLines,
     maxBufferedBytes: Math.max(listen.batchMaxBytes * 4, 64 * 1024 * 1024),
     onEnqueued: (n) => deps.metrics?.linesEnqueued.inc(n),
-    onError: (error) => {
-      if (Date.now() - lastError > 10_000) deps.logger.warn({ stage: 'listening' }, `queueing log lines failed, retrying: ${(error as Error).message}`);
-      lastError = Date.now();
-    },
+    onError: warn,
   });
   let listener: SyslogListener;
   try {
