@@ -1,13 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs no servers; `integration` talks to the real Redis, Dovecot and
-// Elasticsearch that scripts/services starts (its global setup reads their settings).
+// Three projects: `unit` needs no servers; `integration` talks to the real Redis, Dovecot and
+// Elasticsearch that scripts/services starts (its global setup reads their settings); `scale` runs the
+// failover tests against clustered Redis and Elasticsearch after the others (groupOrder), alone, since
+// they start, kill and restart real server processes and a 2-core machine has no room for both at once.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 60_000,
         },
@@ -15,11 +18,23 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 0 },
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'scale',
+          include: ['test/scale/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
