@@ -16,6 +16,10 @@ export const DATA_VIEWS = {
 type DataViewKey = keyof typeof DATA_VIEWS;
 
 const INCOMPLETE = 'mailverdict.scan.status : (timeout or fallback or error)';
+/** The two sources of documents: message headers (quarantine, replay) and gateway logs (listen, replay --log). */
+const HEADERS = 'event.dataset : "mailverdict.message"';
+const LOGS = 'event.dataset : "mailverdict.log"';
+const SOURCES = [{ label: 'message headers', query: HEADERS }, { label: 'gateway logs', query: LOGS }];
 /** Where a message came from (mailbox of the quarantine account); the alert documents of a silent collector too. */
 const MAILBOX_FIELD = 'mailverdict.origin.mailbox';
 
@@ -169,12 +173,12 @@ function topBars(id: string, title: string, field: string, label: string, size: 
 
 // ---- saved searches ----------------------------------------------------------------------------------------
 
-function search(id: string, title: string, dataView: DataViewKey, query: string, columns: string[]): Json {
+function search(id: string, title: string, dataView: DataViewKey, query: string, columns: string[], options: { description?: string; sort?: [string, 'asc' | 'desc'][] } = {}): Json {
   return {
     id,
     type: 'search',
     attributes: {
-      title, description: '', columns, sort: [['@timestamp', 'desc']], grid: {}, hideChart: true, isTextBasedQuery: false,
+      title, description: options.description ?? '', columns, sort: options.sort ?? [['@timestamp', 'desc']], grid: {}, hideChart: true, isTextBasedQuery: false,
       kibanaSavedObjectMeta: {
         searchSourceJSON: JSON.stringify({ query: { language: 'kuery', query }, filter: [], indexRefName: 'kibanaSavedObjectMeta.searchSourceJSON.index' }),
       },
@@ -332,6 +336,34 @@ export function savedObjects(): Json[] {
   const alertsTable = search('mailverdict-alert-history', 'Alert history', 'alerts', '',
     ['state', 'rule', 'gateway', 'observer.hostname', 'count', 'total', 'share', 'baseline', 'message']);
 
+  // Gateway logs beside message headers: a message's header document and its log events meet on email.message_id.
+  const bySource = lens({
+    id: 'mailverdict-documents-by-source', title: 'Documents by source (message headers vs gateway logs)', visualizationType: 'lnsXY',
+    columns: { x: dateHistogram(), split: filtersColumn('Source', SOURCES), y: count('Documents') },
+    visualization: xy([{ layerId: LAYER, seriesType: 'bar_stacked', xAccessor: 'x', splitAccessor: 'split', accessors: ['y'] }], 'bar_stacked'),
+  });
+  const logKinds = lens({
+    id: 'mailverdict-log-events-by-kind', title: 'Log events per family and kind', visualizationType: 'lnsXY', query: LOGS,
+    columns: { x: terms('mailverdict.log.kind', 'Kind', 20, 'y'), split: terms('mailverdict.log.family', 'Log family', 10, 'y'), y: count('Log events') },
+    visualization: xy([{ layerId: LAYER, seriesType: 'bar_horizontal_stacked', xAccessor: 'x', splitAccessor: 'split', accessors: ['y'] }], 'bar_horizontal_stacked'),
+  });
+  const logIncompleteOverTime = xyByTime('mailverdict-log-incomplete-over-time', 'Incomplete scans in gateway logs (timeout, fallback, error, by status)',
+    { field: 'mailverdict.scan.status', label: 'Scan status', size: 5 }, 'messages', `${LOGS} and ${INCOMPLETE}`);
+  // Mail delivered after a timeout never reaches a quarantine: the logs see incomplete scans the headers cannot.
+  const incompleteBySource = lens({
+    id: 'mailverdict-incomplete-by-source', title: 'Incomplete scans per gateway, seen in message headers vs gateway logs', visualizationType: 'lnsXY', query: INCOMPLETE,
+    // By gateway, not host: a header document names its gateway's host only when the headers or the trace do.
+    columns: { x: terms('mailverdict.gateway', 'Gateway', 20, 'y'), split: filtersColumn('Source', SOURCES), y: count('Incomplete scans') },
+    visualization: xy([{ layerId: LAYER, seriesType: 'bar_horizontal', xAccessor: 'x', splitAccessor: 'split', accessors: ['y'] }], 'bar_horizontal'),
+  });
+  const messageTrail = search('mailverdict-message-trail', 'Message trail (header document and log events of one message)', 'messages', 'email.message_id : *', [
+    'event.dataset', 'mailverdict.log.family', 'mailverdict.log.kind', 'observer.hostname', 'mailverdict.gateway', 'mailverdict.spam.verdict',
+    'mailverdict.scan.status', 'mailverdict.action.type', 'mailverdict.gateway_mid', 'email.message_id', 'email.subject', MAILBOX_FIELD,
+  ], {
+    description: 'Add a filter on one email.message_id (the + beside a value) to see its quarantine header document and every gateway log event in order.',
+    sort: [['@timestamp', 'asc']],
+  });
+
   const deadLetters = xyByTime('mailverdict-dead-letters-over-time', 'Dead letters by error type', { field: 'error.type', label: 'Error type', size: 10 }, 'deadletter');
   const warnings = lens({
     id: 'mailverdict-parse-warnings-by-vendor', title: 'Parse warnings by vendor', visualizationType: 'lnsXY',
@@ -358,6 +390,20 @@ export function savedObjects(): Json[] {
       { field: 'observer.hostname', title: 'Gateway host' },
       { field: MAILBOX_FIELD, title: 'Mailbox' },
     ]);
+  const logs = dashboard('mailverdict-gateway-logs', 'Gateway logs and message trails',
+    'Gateway log events (mailverdict listen, replay --log) beside the quarantine header documents: every message, including mail delivered after a scan timeout that no quarantine sees.',
+    [
+      [{ object: bySource, w: 24, h: 12 }, { object: logIncompleteOverTime, w: 24, h: 12 }],
+      [{ object: logKinds, w: 24, h: 14, discover: true }, { object: incompleteBySource, w: 24, h: 14, discover: true }],
+      [{ object: messageTrail, w: 48, h: 16 }],
+    ],
+    // Log events name their gateway in mailverdict.gateway (they have no per-gateway arrays), so the controls here
+    // are those both sources carry, and the log family.
+    [
+      { field: 'mailverdict.gateway', title: 'Gateway' },
+      { field: 'observer.hostname', title: 'Gateway host' },
+      { field: 'mailverdict.log.family', title: 'Log family' },
+    ]);
   const health = dashboard('mailverdict-pipeline-health', 'mailverdict pipeline health',
     'Documents Elasticsearch rejected (dead letters) and headers the parsers could not understand.',
     [
@@ -370,7 +416,8 @@ export function savedObjects(): Json[] {
   return [
     dataView('messages'), dataView('alerts'), dataView('deadletter'),
     verdictsOverTime, scanOverTime, spamRate, incompleteRate, perGateway, perNode, incompletePerNode, ...scorePanels, spf, dkim, dmarc, av, phishing, links, rules, blocklists, senders,
-    incompleteTable, alertsOverTime, alertsTable, deadLetters, warnings, deadLetterTable, main, health,
+    incompleteTable, alertsOverTime, alertsTable, bySource, logKinds, logIncompleteOverTime, incompleteBySource, messageTrail,
+    deadLetters, warnings, deadLetterTable, main, logs, health,
   ];
 }
 

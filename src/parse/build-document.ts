@@ -3,6 +3,7 @@ import { runParsers } from '../parsers/registry.js';
 import type { AuthFinding, ParserOutput } from '../parsers/types.js';
 import { documentId, isBlankHeaderSection, mailboxMessageId } from '../document/document-id.js';
 import { extractAddresses } from '../document/extract-addresses.js';
+import { messageIdValue } from '../document/message-id.js';
 import { messageTimestamp } from '../document/message-timestamp.js';
 import { PARSER_VERSION } from '../document/parser-version.js';
 import { INCOMPLETE_SCAN_STATUSES } from '../document/enums.js';
@@ -259,7 +260,7 @@ function emailFields(
   const email: MailverdictDocument['email'] = { direction: 'unknown' };
   const messageId = block.byName.get('message-id')?.[0]?.value;
   if (messageId !== undefined) {
-    const id = stripAngles(messageId);
+    const id = messageIdValue(messageId);
     if (id.length > 0) email.message_id = id;
   }
   const subject = block.byName.get('subject')?.[0]?.value;
@@ -287,15 +288,6 @@ function emailFields(
   return email;
 }
 
-function stripAngles(value: string): string {
-  let v = value.trim();
-  const open = v.indexOf('<');
-  if (open !== -1) {
-    const close = v.indexOf('>', open + 1);
-    v = v.slice(open + 1, close === -1 ? undefined : close);
-  }
-  return v.trim();
-}
 
 /** `user@Example.COM` → `example.com`; nothing for an address without a usable domain. */
 export function senderDomain(address: string | undefined): string | undefined {

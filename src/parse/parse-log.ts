@@ -3,6 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { LogDocument, ParsedLogEvent } from '../document/log-document.js';
 import { logEventId } from '../document/log-event-id.js';
+import { messageIdValue } from '../document/message-id.js';
 import { PARSER_VERSION } from '../document/parser-version.js';
 import { logParserById, parseLogLine } from '../log-parsers/registry.js';
 import type { LogEvent, LogLine } from '../log-parsers/types.js';
@@ -169,7 +170,9 @@ function buildLogDocument(
   if (header.hostname !== undefined) observer.hostname = header.hostname;
   if (input.peer !== undefined && isIp(input.peer)) observer.ip = input.peer;
   const email: LogDocument['email'] = {};
-  if (event.messageId !== undefined) email.message_id = event.messageId;
+  // Without its angle brackets, as message documents hold it: both meet on this value.
+  const messageId = event.messageId === undefined ? '' : messageIdValue(event.messageId);
+  if (messageId !== '') email.message_id = messageId;
   if (event.subject !== undefined) email.subject = event.subject;
   if (event.from !== undefined && event.from.length > 0) email.from = { address: event.from };
   if (event.to !== undefined && event.to.length > 0) email.to = { address: event.to };

@@ -11,11 +11,27 @@ import { AlertStore } from '../../src/alerts/alert-store.js';
 import { buildKibanaRules } from '../../src/kibana/alert-rules.js';
 import { allPanelRequests, responseProblems, withControlFilter, type PanelRequest, type PanelRequestOptions } from '../../src/kibana/panel-requests.js';
 import { dashboardControls, parseNdjson } from '../../src/kibana/saved-objects.js';
+import { parseLogInput } from '../../src/parse/parse-log.js';
 import { parseMessage } from '../../src/parse/parse-message.js';
 import { withContractFields } from '../support/contract-fields.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
+const LOG_FIXTURES = new URL('../fixtures/logs/', import.meta.url);
+/** When the log fixtures are read: resolves their year-less syslog dates. */
+const LOGS_READ_AT = new Date('2026-06-02T00:00:00Z');
+/** A quarantined fixture message whose KSMG also logged it: its header document and log events form one trail. */
+const TRAIL_MESSAGE_ID = 'deck@sender.example.net';
+const CEF = 'CEF:0|AO Kaspersky Lab|Kaspersky Secure Mail Gateway|2.1.0.1234';
+
+function trailLines(headerTimestamp: string): string[] {
+  const rt = Date.parse(headerTimestamp);
+  const who = `cs1Label=MessageId cs1=<${TRAIL_MESSAGE_ID}> src=198.51.100.7 suser=news@sender.example.net duser=user@example.com`;
+  return [
+    `<134>1 ${new Date(rt + 1000).toISOString()} gw1.example.com KSMG - - - ${CEF}|LMS_EV_SCAN_LOGIC_AS_STATUS|Anti-Spam status|5|${who} rt=${rt + 1000} act=Skipped outcome=NotScanned reason=timeout expired`,
+    `<134>1 ${new Date(rt + 2000).toISOString()} gw1.example.com KSMG - - - ${CEF}|LMS_EV_SCAN_LOGIC_AV_STATUS|Anti-Virus status|5|${who} rt=${rt + 2000} act=Skipped outcome=NotDetected`,
+  ];
+}
 
 function template(file: string, pattern: string): Record<string, unknown> {
   const t = JSON.parse(readFileSync(new URL(`../../mappings/${file}`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -28,6 +44,7 @@ describe('dashboard panels on fixture data (real Elasticsearch)', () => {
   const objects = parseNdjson(readFileSync(NDJSON_PATH, 'utf8'));
   let options: PanelRequestOptions;
   let indexed = 0;
+  let logEvents = 0;
 
   const run = async (requests: PanelRequest[]): Promise<string[]> => {
     const problems: string[] = [];
@@ -58,8 +75,22 @@ describe('dashboard panels on fixture data (real Elasticsearch)', () => {
         operations.push({ index: { _index: `${prefix}-${month}`, _id: parsed.id } }, withContractFields(parsed.document));
       });
     }
+    // Gateway log events: every fixture log line that is a per-message event, and the trail message's KSMG events.
+    const trailHeader = (operations as { mailverdict?: unknown; email?: { message_id?: string }; '@timestamp'?: string }[])
+      .find((d) => d.email?.message_id === TRAIL_MESSAGE_ID)?.['@timestamp'];
+    if (trailHeader === undefined) throw new Error(`no fixture message ${TRAIL_MESSAGE_ID}`);
+    const logLines = readdirSync(LOG_FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) =>
+      readdirSync(new URL(`${d.name}/`, LOG_FIXTURES)).filter((f) => f.endsWith('.log')).sort()
+        .flatMap((f) => readFileSync(new URL(`${d.name}/${f}`, LOG_FIXTURES), 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'))));
+    for (const raw of [...logLines, ...trailLines(trailHeader)]) {
+      const r = parseLogInput({ raw, now: LOGS_READ_AT });
+      if (r.type !== 'event') continue;
+      const month = r.parsed.document['@timestamp'].slice(0, 7).replace('-', '.');
+      operations.push({ create: { _index: `${prefix}-${month}`, _id: r.parsed.id } }, r.parsed.document);
+      logEvents++;
+    }
     const bulk = await client.bulk({ operations, refresh: 'wait_for' });
-    const rejected = bulk.items.filter((i) => i.index?.error !== undefined).map((i) => `${i.index?._id}: ${i.index?.error?.reason}`);
+    const rejected = bulk.items.map((i) => i.index ?? i.create).filter((i) => i?.error !== undefined).map((i) => `${i?._id}: ${i?.error?.reason}`);
     expect(rejected).toEqual([]);
     indexed = bulk.items.length;
 
@@ -100,8 +131,42 @@ describe('dashboard panels on fixture data (real Elasticsearch)', () => {
     await client.close();
   });
 
-  it('indexed every fixture message under the strict template', () => {
-    expect(indexed).toBeGreaterThan(100);
+  it('indexed every fixture message and log event under the strict template', () => {
+    expect(indexed - logEvents).toBeGreaterThan(100);
+    expect(logEvents).toBeGreaterThan(20);
+  });
+
+  it('the source panel splits message headers from gateway logs, and the log panels count the log events', async () => {
+    const requests = allPanelRequests(objects, options);
+    const aggs = async (name: string): Promise<Record<string, unknown>> => {
+      const req = requests.find((r) => r.name === name);
+      if (req === undefined) throw new Error(`no panel request ${name}`);
+      return (await client.search({ index: req.index, ...req.body })).aggregations as Record<string, unknown>;
+    };
+    // The date histogram's buckets, each split by the two source filters: summed over time.
+    const bySource = (await aggs('lens:mailverdict-documents-by-source/layer1'))['x'] as { buckets: { split: { buckets: Record<string, { doc_count: number }> } }[] };
+    const sum = (label: string): number => bySource.buckets.reduce((n, b) => n + (b.split.buckets[label]?.doc_count ?? 0), 0);
+    expect([sum('message headers'), sum('gateway logs')]).toEqual([indexed - logEvents, logEvents]);
+    const kinds = (await aggs('lens:mailverdict-log-events-by-kind/layer1'))['x'] as { buckets: { doc_count: number }[]; sum_other_doc_count: number };
+    expect(kinds.buckets.reduce((n, b) => n + b.doc_count, 0) + kinds.sum_other_doc_count).toBe(logEvents);
+  });
+
+  it('the message trail shows the header document of a message and its gateway log events in order', async () => {
+    const trail = allPanelRequests(objects, options).find((r) => r.name === 'search:mailverdict-message-trail');
+    if (trail === undefined) throw new Error('no message trail search');
+    // As the description says: a filter on one Message-ID.
+    const one = withControlFilter(trail, 'email.message_id', [TRAIL_MESSAGE_ID]);
+    const hits = (await client.search({ index: one.index, ...one.body })).hits.hits;
+    const rows = hits.map((h) => {
+      const f = h.fields as Record<string, string[]>;
+      return [f['event.dataset']?.[0], f['mailverdict.log.kind']?.[0], f['observer.hostname']?.[0], f['mailverdict.scan.status']?.[0]];
+    });
+    expect(rows).toEqual([
+      // This fixture's headers do not name KSMG's host; its log events do.
+      ['mailverdict.message', undefined, undefined, 'timeout'],
+      ['mailverdict.log', 'LMS_EV_SCAN_LOGIC_AS_STATUS', 'gw1.example.com', 'timeout'],
+      ['mailverdict.log', 'LMS_EV_SCAN_LOGIC_AV_STATUS', 'gw1.example.com', undefined],
+    ]);
   });
 
   it('every Lens layer, saved search and control returns buckets / hits', async () => {

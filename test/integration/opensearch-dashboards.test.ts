@@ -9,6 +9,7 @@ import { AlertStore } from '../../src/alerts/alert-store.js';
 import { responseProblems, type PanelRequest, type PanelRequestOptions } from '../../src/kibana/panel-requests.js';
 import { parseNdjson } from '../../src/kibana/saved-objects.js';
 import { osdPanelRequests } from '../../src/opensearch-dashboards/visualization-requests.js';
+import { parseLogInput } from '../../src/parse/parse-log.js';
 import { parseMessage } from '../../src/parse/parse-message.js';
 import { BulkSink } from '../../src/sink/bulk-sink.js';
 import { createSearchStore } from '../../src/sink/create-client.js';
@@ -18,6 +19,7 @@ import type { ParsedMessage } from '../../src/document/types.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
+const LOG_FIXTURES = new URL('../fixtures/logs/', import.meta.url);
 
 describe('OpenSearch Dashboards panels on fixture data (real OpenSearch)', () => {
   const prefix = uniqueName('it-osd');
@@ -53,6 +55,15 @@ describe('OpenSearch Dashboards panels on fixture data (real OpenSearch)', () =>
           origin: { kind: 'imap', account: 'quarantine', mailbox: dir.name, uidvalidity: 1, uid: i + 1 },
         }));
       });
+    }
+    // Gateway log events (the log panels and the message trail), indexed the way the worker does.
+    for (const dir of readdirSync(LOG_FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      for (const f of readdirSync(new URL(`${dir.name}/`, LOG_FIXTURES)).filter((x) => x.endsWith('.log')).sort()) {
+        for (const raw of readFileSync(new URL(`${dir.name}/${f}`, LOG_FIXTURES), 'utf8').split('\n')) {
+          const r = raw === '' || raw.startsWith('#') ? undefined : parseLogInput({ raw, now: new Date('2026-06-02T00:00:00Z') });
+          if (r?.type === 'event') messages.push(r.parsed as unknown as ParsedMessage);
+        }
+      }
     }
     const outcome = await new BulkSink(store, config).indexBatch(messages);
     indexed = outcome.created + outcome.duplicates;

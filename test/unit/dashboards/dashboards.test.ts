@@ -19,10 +19,10 @@ describe('dashboards/mailverdict.ndjson', () => {
     expect(text).toBe(renderNdjson());
   });
 
-  it('parses: one saved object per line, the data views, the two dashboards', () => {
+  it('parses: one saved object per line, the data views, the three dashboards', () => {
     expect(objects.length).toBeGreaterThan(20);
     expect(objects.filter((o) => o.type === 'index-pattern').map((o) => o.attributes['title'])).toEqual(['mailverdict-2*', 'mailverdict-alerts*', 'mailverdict-deadletter*']);
-    expect(objects.filter((o) => o.type === 'dashboard').map((o) => o.attributes['title'])).toEqual(['Mail gateway verdicts', 'mailverdict pipeline health']);
+    expect(objects.filter((o) => o.type === 'dashboard').map((o) => o.attributes['title'])).toEqual(['Mail gateway verdicts', 'Gateway logs and message trails', 'mailverdict pipeline health']);
     expect(() => parseNdjson('{"id":"x"}\n')).toThrow(/line 1/);
     expect(() => parseNdjson('{not json\n')).toThrow(/line 1: not JSON/);
   });
@@ -50,6 +50,32 @@ describe('dashboards/mailverdict.ndjson', () => {
     ]);
     expect(dashboardPanels(main)).toHaveLength(23);
     expect(dashboardControls(main).map((c) => c.fieldName)).toEqual(['mailverdict.gateway_ids', 'observer.hostname', 'mailverdict.origin.mailbox']);
+  });
+
+  it('the gateway-logs dashboard shows both sources, log events per family and kind, incomplete scans from logs and the message trail', () => {
+    const logs = objects.find((o) => o.id === 'mailverdict-gateway-logs');
+    if (logs === undefined) throw new Error('no gateway-logs dashboard');
+    const ids = logs.references.filter((r) => r.name.includes(':panel_')).map((r) => r.id);
+    expect(ids).toEqual(['mailverdict-documents-by-source', 'mailverdict-log-incomplete-over-time', 'mailverdict-log-events-by-kind', 'mailverdict-incomplete-by-source', 'mailverdict-message-trail']);
+    expect(dashboardControls(logs).map((c) => c.fieldName)).toEqual(['mailverdict.gateway', 'observer.hostname', 'mailverdict.log.family']);
+    // The source split: one bucket per dataset, labelled for people.
+    const layer = (id: string) => Object.values(lensLayers(objects.find((o) => o.id === id) as never))[0];
+    const split = layer('mailverdict-documents-by-source')?.columns['split'] as unknown as { operationType: string; params: { filters: { label: string; input: { query: string } }[] } };
+    expect(split.operationType).toBe('filters');
+    expect(split.params.filters.map((f) => [f.label, f.input.query])).toEqual([
+      ['message headers', 'event.dataset : "mailverdict.message"'], ['gateway logs', 'event.dataset : "mailverdict.log"'],
+    ]);
+    const requests = allPanelRequests(objects, { timeRange: { from: 'now-1d', to: 'now' } });
+    const fields = (name: string): string[] => requests.find((r) => r.name === name)?.fields ?? [];
+    expect(fields('lens:mailverdict-log-events-by-kind/layer1')).toEqual(expect.arrayContaining(['mailverdict.log.family', 'mailverdict.log.kind', 'event.dataset']));
+    expect(fields('lens:mailverdict-log-incomplete-over-time/layer1')).toEqual(expect.arrayContaining(['event.dataset', 'mailverdict.scan.status']));
+    // The trail: every document that has a Message-ID, oldest first, with the columns that tell the steps apart.
+    const trail = objects.find((o) => o.id === 'mailverdict-message-trail');
+    expect(trail?.attributes['sort']).toEqual([['@timestamp', 'asc']]);
+    expect(trail?.attributes['columns']).toEqual(expect.arrayContaining([
+      'event.dataset', 'mailverdict.log.family', 'observer.hostname', 'mailverdict.scan.status', 'mailverdict.action.type', 'email.message_id',
+    ]));
+    expect(fields('search:mailverdict-message-trail')).toContain('email.message_id');
   });
 
   it('every field a panel or control uses is mapped, and aggregated fields are aggregatable', () => {
@@ -115,7 +141,7 @@ describe('dashboards/mailverdict.ndjson', () => {
     expect(ids(a).filter((id) => ids(b).includes(id) || ids(objects).includes(id))).toEqual([]);
     expect(referenceProblems(a)).toEqual([]);
     expect(a.every((o) => o.id.startsWith('mail-a-') && o.references.every((r) => r.id.startsWith('mail-a-')))).toBe(true);
-    expect(a.filter((o) => o.type === 'dashboard').map((o) => o.attributes['title'])).toEqual(['Mail gateway verdicts (mail-a)', 'mailverdict pipeline health (mail-a)']);
+    expect(a.filter((o) => o.type === 'dashboard').map((o) => o.attributes['title'])).toEqual(['Mail gateway verdicts (mail-a)', 'Gateway logs and message trails (mail-a)', 'mailverdict pipeline health (mail-a)']);
     expect(withIndexPrefix(text, 'mailverdict')).toBe(text);
   });
 });

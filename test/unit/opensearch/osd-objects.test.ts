@@ -38,7 +38,7 @@ describe('dashboards/opensearch/mailverdict.ndjson', () => {
       .reduce((n, o) => n + Object.keys((o.attributes['state'] as { datasourceStates: { formBased: { layers: object } } }).datasourceStates.formBased.layers).length, 0);
     expect(objects.filter((o) => o.type === 'visualization')).toHaveLength(layers);
     expect(objects.filter((o) => o.type === 'search').map((o) => o.id)).toEqual(kibana.filter((o) => o.type === 'search').map((o) => o.id));
-    expect(objects.filter((o) => o.type === 'dashboard').map((o) => o.attributes['title'])).toEqual(['Mail gateway verdicts', 'mailverdict pipeline health']);
+    expect(objects.filter((o) => o.type === 'dashboard').map((o) => o.attributes['title'])).toEqual(['Mail gateway verdicts', 'Gateway logs and message trails', 'mailverdict pipeline health']);
   });
 
   it('every reference and dashboard panel resolves', () => {
