@@ -20,7 +20,9 @@ const usage = `Usage: mailverdict demo [options]
 Generates a demo quarantine (messages from KSMG, KLMS, IMail and a few other gateways over the last 30 days,
 with a few hours of fallback/timeout scans on one KSMG gateway), APPENDs it to the IMAP mailbox
 "${DEMO_MAILBOX}" (replacing an earlier demo's), applies the index templates, runs a collector and a worker
-until the mailbox is indexed, runs the alerter over the month, and prints what Elasticsearch now holds.
+until the mailbox is indexed, sends the demo KSMG's own log stream (CEF events for all its mail, including mail
+delivered after a scan timeout that no quarantine sees) to a syslog receiver on loopback TCP, runs the alerter over
+the month, and prints what Elasticsearch now holds, quarantine and gateway log side by side.
 
 Without a config file it uses the local services of \`scripts/services up\`: MAILVERDICT_ES_URL
 (http://127.0.0.1:19200), MAILVERDICT_REDIS_URL (redis://127.0.0.1:6379), MAILVERDICT_IMAP_HOST (127.0.0.1),
@@ -38,6 +40,7 @@ Options:
   --engine <name>        search engine: elasticsearch or opensearch (default: the configuration's, else elasticsearch)
   --seed-only            only generate and APPEND (e.g. to seed a Dovecot container), then exit
   --ascii                plain ASCII bars
+  --listen-port <n>      loopback TCP port of the demo's syslog receiver (default: a free one)
   -h, --help             show this help`;
 
 export interface DemoCommandDeps {
@@ -68,12 +71,17 @@ async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDe
       engine: { type: 'string' },
       'seed-only': { type: 'boolean', default: false },
       ascii: { type: 'boolean', default: false },
+      'listen-port': { type: 'string' },
     },
     strict: true,
   });
   const size = values.size === undefined ? DEFAULT_DEMO_SIZE : Number(values.size);
   if (!Number.isInteger(size) || size < MIN_DEMO_SIZE || size > MAX_DEMO_SIZE) {
     throw new UsageError(`--size must be an integer from ${MIN_DEMO_SIZE} to ${MAX_DEMO_SIZE}, got '${values.size}'`);
+  }
+  const listenPort = values['listen-port'] === undefined ? 0 : Number(values['listen-port']);
+  if (!Number.isInteger(listenPort) || listenPort < 0 || listenPort > 65535) {
+    throw new UsageError(`--listen-port must be a port number from 0 to 65535, got '${values['listen-port']}'`);
   }
   const configFile = values.config ?? findConfigFile({ env: io.env })?.file;
   const engine = values.engine;
@@ -101,6 +109,7 @@ async function runDemoCommand(args: string[], io: CommandIo, deps: DemoCommandDe
     tty: deps.isTty?.() ?? io.stderrIsTty ?? false,
     ascii: values.ascii,
     statusCommand: `npx mailverdict status --config ${statusConfig}`,
+    listenPort,
   });
   if (values['seed-only']) {
     await io.stdout.write(`seeded ${result.seeded.appended} messages into ${account.user}/${result.seeded.mailbox} (UIDVALIDITY ${result.seeded.uidvalidity})\n`);

@@ -132,6 +132,18 @@ export const DEMO_SPIKE = {
   ] satisfies TemplateChoice[],
 } as const;
 
+/**
+ * The KSMG nodes' own log stream (CEF ScanLogic events over syslog to `mailverdict listen`): every message the
+ * nodes process, quarantined or not. During the spike, for each quarantined message whose scan did not complete,
+ * this many more were delivered the same way and only the logs know of them.
+ */
+export const DEMO_GATEWAY_LOG = {
+  gateway: 'ksmg',
+  nodes: ['ksmg-1.corp.example.ru', 'ksmg-2.corp.example.ru'],
+  logOnlyPerQuarantinedIncomplete: 1,
+  recipientDomain: 'corp.example.ru',
+} as const;
+
 /** Redrawn anti-spam outcome of a Kaspersky fixture: the status token written and its rate band. */
 export const KASPERSKY_OUTCOMES: readonly { weight: number; value: { verdict: SpamVerdict; status: string; rate: [number, number] } }[] = [
   { weight: 55, value: { verdict: 'clean', status: 'not_detected', rate: [0, 45] } },

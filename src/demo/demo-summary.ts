@@ -3,7 +3,8 @@
 // Per gateway means every gateway that stamped a message, each with its own verdict and scan status (the keyword
 // arrays `mailverdict.gateway_ids`, `mailverdict.spam.by_gateway`, `mailverdict.scan.by_gateway`): a message
 // that passed KSMG, amavis and Exchange counts once for each. Documents without those arrays (written before
-// them) count for their top-level gateway, as the alerter counts them.
+// them) count for their top-level gateway, as the alerter counts them. The demo KSMG's own log stream is read
+// back beside it: its log events, the messages they are about, and how their scans ended.
 import type { SearchStore } from '../sink/search-store.js';
 
 export interface GatewaySummary {
@@ -21,12 +22,33 @@ export interface AlertSummary {
   message: string;
 }
 
+/** What the gateway's log events say (the same gateway's quarantine side is its GatewaySummary). */
+export interface GatewayLogSummary {
+  gateway: string;
+  /** Log documents (`event.dataset: mailverdict.log`). */
+  events: number;
+  /** Distinct Message-IDs among them. */
+  messages: number;
+  /** Events per kind (CEF event class). */
+  kinds: Record<string, number>;
+  /** Scan status of the events that report one: one per message (its anti-spam or not-processed event). */
+  scanStatuses: Record<string, number>;
+}
+
 export interface DemoSummary {
   documents: number;
   indices: string[];
   gateways: GatewaySummary[];
   alerts: AlertSummary[];
   deadLetters: number;
+  gatewayLog?: GatewayLogSummary;
+}
+
+/** The demo gateway's log events: sent by its nodes within the demo period. */
+export interface DemoLogScope {
+  nodes: readonly string[];
+  start: Date;
+  end: Date;
 }
 
 export interface SummaryScope {
@@ -35,6 +57,41 @@ export interface SummaryScope {
   mailbox: string;
   start: Date;
   end: Date;
+  gatewayLog?: DemoLogScope;
+}
+
+export function demoLogQuery(scope: DemoLogScope): Record<string, unknown> {
+  return { bool: { filter: [
+    { term: { 'event.dataset': 'mailverdict.log' } },
+    { terms: { 'observer.hostname': [...scope.nodes] } },
+    // A day past the end: events are sent a little after the message they are about.
+    { range: { '@timestamp': { gte: scope.start.toISOString(), lt: new Date(scope.end.getTime() + 86_400_000).toISOString() } } },
+  ] } };
+}
+
+/** Below this many distinct values the cardinality aggregation counts exactly (Elasticsearch's maximum). */
+const EXACT_CARDINALITY = 40_000;
+
+async function queryGatewayLog(client: SearchStore, index: string, scope: DemoLogScope): Promise<GatewayLogSummary> {
+  const r = await client.search({
+    index, size: 0, track_total_hits: true, allow_no_indices: true, ignore_unavailable: true, query: demoLogQuery(scope),
+    aggs: {
+      gateway: { terms: { field: GATEWAY_FIELD, size: 1 } },
+      messages: { cardinality: { field: 'email.message_id', precision_threshold: EXACT_CARDINALITY } },
+      kinds: { terms: { field: 'mailverdict.log.kind', size: 50 } },
+      scan: { terms: { field: 'mailverdict.scan.status', size: 20 } },
+    },
+  });
+  const total = r.hits.total;
+  const aggs = r.aggregations as Record<string, unknown> | undefined;
+  const gateway = (aggs?.['gateway'] as { buckets?: Bucket[] } | undefined)?.buckets?.[0]?.key;
+  return {
+    gateway: gateway === undefined ? NO_GATEWAY : String(gateway),
+    events: typeof total === 'number' ? total : total?.value ?? 0,
+    messages: (aggs?.['messages'] as { value?: number } | undefined)?.value ?? 0,
+    kinds: counts(aggs?.['kinds']),
+    scanStatuses: counts(aggs?.['scan']),
+  };
 }
 
 const GATEWAY_FIELD = 'mailverdict.gateway';
@@ -140,7 +197,9 @@ export async function queryDemoSummary(client: SearchStore, scope: SummaryScope)
     }
   }
   const dead = await client.count({ index: `${scope.indexPrefix}-deadletter`, allow_no_indices: true, ignore_unavailable: true });
-  return { documents, indices, gateways, alerts, deadLetters: dead.count };
+  const summary: DemoSummary = { documents, indices, gateways, alerts, deadLetters: dead.count };
+  if (scope.gatewayLog !== undefined) summary.gatewayLog = await queryGatewayLog(client, index, scope.gatewayLog);
+  return summary;
 }
 
 interface Bucket {

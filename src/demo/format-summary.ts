@@ -34,6 +34,7 @@ export function formatDemoSummary(s: DemoSummary, o: FormatOptions): string {
     lines.push(`${''.padEnd(gwWidth)}  ${''.padStart(8)}  ${bar(share)}  scan: ${top(g.scanStatuses, g.documents)}`
       + (incomplete > 0 ? `  (${pct(share)} not completed)` : ''));
   }
+  if (s.gatewayLog !== undefined) lines.push('', ...twoSources(s, s.gatewayLog));
   lines.push('');
   const fired = s.alerts.filter((a) => a.state === 'fired');
   lines.push(`alerts fired: ${fired.length}`);
@@ -47,11 +48,41 @@ export function formatDemoSummary(s: DemoSummary, o: FormatOptions): string {
   }
   const q = (kql: string): string => `curl -s '${o.esUrl.replace(/\/$/, '')}/${o.indexPrefix}-2*/_search?size=3&q=${encodeURIComponent(kql)}'`;
   lines.push('  KQL:     mailverdict.scan.status : (timeout or fallback)    mailverdict.spam.by_gateway : "ksmg:spam"    mailverdict.gateway_nodes : ksmg@*');
+  if (s.gatewayLog !== undefined) {
+    lines.push('  logs:    event.dataset : "mailverdict.log" and mailverdict.scan.status : (error or fallback)    (dashboard "Gateway logs and message trails")');
+  }
   lines.push(`  search:  ${q('mailverdict.scan.status:fallback')}`);
   lines.push(`  status:  ${o.statusCommand ?? 'npx mailverdict status'}`);
   lines.push('  CLI:     npx mailverdict parse some.eml    npx mailverdict replay ~/Maildir    npx mailverdict --help');
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * One gateway seen two ways: its messages in the quarantine (header documents) beside its own log stream (log
+ * events), and the scans that did not complete in each — the logs also see mail delivered after a timeout.
+ */
+function twoSources(s: DemoSummary, log: NonNullable<DemoSummary['gatewayLog']>): string[] {
+  const quarantine = s.gateways.find((g) => g.gateway === log.gateway);
+  const incomplete = (statuses: Record<string, number>): string => {
+    const parts = INCOMPLETE_SCAN_STATUSES.filter((st) => (statuses[st] ?? 0) > 0).map((st) => `${st} ${statuses[st]}`);
+    const n = INCOMPLETE_SCAN_STATUSES.reduce((sum, st) => sum + (statuses[st] ?? 0), 0);
+    return parts.length === 0 ? '0' : `${n} (${parts.join(' · ')})`;
+  };
+  const rows: [string, string, string][] = [
+    ['messages', String(quarantine?.documents ?? 0), String(log.messages)],
+    ['scans not completed', incomplete(quarantine?.scanStatuses ?? {}), incomplete(log.scanStatuses)],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max('quarantine (headers)'.length, ...rows.map((r) => r[1].length));
+  const row = (a: string, b: string, c: string): string => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`;
+  const kinds = Object.entries(log.kinds).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k.replace(/^LMS_EV_SCAN_LOGIC_/, '')} ${n}`).join(' · ');
+  return [
+    `${log.gateway}, seen two ways:`,
+    row('', 'quarantine (headers)', 'gateway log (listen)'),
+    ...rows.map((r) => row(...r)),
+    `  ${log.events} log events: ${kinds}`,
+  ];
 }
 
 /** "clean 1167 (45%) · spam 541 (21%) · …" for the largest few. */

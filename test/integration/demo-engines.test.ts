@@ -64,7 +64,7 @@ describe('the demo on each search engine', () => {
     const sink: TextSink = { write: () => undefined };
     const result = await runDemo({
       config: run.config, account: run.config.accounts[0]!, mailbox: run.mailbox, size: SIZE, seed: SEED, end: END,
-      out: sink, log: sink, tty: false, ascii: true, timeoutMs: 180_000,
+      out: sink, log: sink, tty: false, ascii: true, timeoutMs: 180_000, listenPort: 5518,
     });
     run.summary = result.summary;
     expect(result.summary?.documents).toBe(SIZE);
@@ -79,6 +79,7 @@ describe('the demo on each search engine', () => {
       expect(other.summary?.gateways, other.target.engine).toEqual(first!.summary!.gateways);
       expect(other.summary?.alerts, other.target.engine).toEqual(first!.summary!.alerts);
       expect(other.summary?.deadLetters, other.target.engine).toBe(first!.summary!.deadLetters);
+      expect(other.summary?.gatewayLog, other.target.engine).toEqual(first!.summary!.gatewayLog);
     }
   });
 });

@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TextSink } from '../../src/commands/command.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
+import { demoLogQuery } from '../../src/demo/demo-summary.js';
+import { buildDemoGatewayLog } from '../../src/demo/generate-gateway-log.js';
 import { generateDemoQuarantine } from '../../src/demo/generate-quarantine.js';
 import { runDemo, type RunDemoResult } from '../../workers/run-demo.js';
 import { parseMessage } from '../../src/parse/parse-message.js';
@@ -38,7 +40,7 @@ async function demo(): Promise<{ result: RunDemoResult; out: string }> {
   const sink = (append: (t: string) => void): TextSink => ({ write: (t) => { append(t); } });
   const result = await runDemo({
     config, account: config.accounts[0]!, mailbox, size: SIZE, seed: SEED, end: END,
-    out: sink((t) => { out += t; }), log: sink((t) => { log += t; }), tty: false, ascii: true, timeoutMs: 120_000,
+    out: sink((t) => { out += t; }), log: sink((t) => { log += t; }), tty: false, ascii: true, timeoutMs: 120_000, listenPort: 5517,
   });
   expect(log).toContain('demo: setup: 3 index templates ready');
   return { result, out };
@@ -133,11 +135,43 @@ describe('mailverdict demo end to end (reduced size, real services)', () => {
     expect(first.out).toContain('alerts fired: 1');
   });
 
+  it("indexes every event of the demo KSMG's log stream once, beside the quarantine, and the summary shows both", async () => {
+    const generated = await generateDemoQuarantine({ size: SIZE, seed: SEED, end: END });
+    const gatewayLog = buildDemoGatewayLog(generated);
+    const scope = { nodes: gatewayLog.nodes, start: generated.start, end: generated.end };
+    const events = await es.count({ index: `${indexPrefix}-2*`, query: demoLogQuery(scope) });
+    expect(events.count).toBe(gatewayLog.lines.length);
+    // Every KSMG message the quarantine holds, and the ones delivered after a timeout that only the logs know.
+    expect(gatewayLog.messages - gatewayLog.logOnlyMessages).toBe(generated.messages.filter((m) => m.gateway === 'ksmg').length);
+    expect(gatewayLog.logOnlyMessages).toBeGreaterThan(0);
+    const log = first.result.summary!.gatewayLog!;
+    expect(log).toMatchObject({ gateway: 'ksmg', events: gatewayLog.lines.length, messages: gatewayLog.messages });
+    // One scan status per message (its anti-spam or not-processed event): the incomplete ones as generated.
+    expect(Object.values(log.scanStatuses).reduce((a, b) => a + b, 0)).toBe(gatewayLog.messages);
+    expect({ error: log.scanStatuses['error'], fallback: log.scanStatuses['fallback'] }).toEqual(gatewayLog.incomplete);
+    const quarantine = first.result.summary!.gateways.find((g) => g.gateway === 'ksmg')!;
+    const notCompleted = (st: Record<string, number>): number => (st['timeout'] ?? 0) + (st['fallback'] ?? 0) + (st['error'] ?? 0);
+    expect(notCompleted(log.scanStatuses)).toBeGreaterThan(notCompleted(quarantine.scanStatuses));
+    expect(first.out).toContain('ksmg, seen two ways:');
+    expect(first.out).toMatch(new RegExp(`^\\s+messages\\s+${quarantine.documents}\\s+${gatewayLog.messages}$`, 'm'));
+    expect(first.out).toContain(`  ${gatewayLog.lines.length} log events: `);
+
+    // A quarantined KSMG message's trail: its header document and its two log events share email.message_id.
+    const header = await es.search<{ email: { message_id: string } }>({
+      index: `${indexPrefix}-2*`, size: 1, query: { bool: { filter: [...mailboxFilter, { term: { 'mailverdict.gateway': 'ksmg' } }, { term: { 'mailverdict.scan.status': 'complete' } }] } },
+    });
+    const id = header.hits.hits[0]?._source?.email.message_id;
+    expect(id).toBeDefined();
+    const trail = await es.search<{ event: { dataset: string } }>({ index: `${indexPrefix}-2*`, size: 10, query: { term: { 'email.message_id': id! } }, sort: [{ '@timestamp': 'asc' }] });
+    expect(trail.hits.hits.map((h) => h._source?.event.dataset)).toEqual(['mailverdict.message', 'mailverdict.log', 'mailverdict.log']);
+  });
+
   it('a second run replaces the demo and ends with the same numbers, nothing doubled or re-alerted', async () => {
     const second = await demo();
     expect(second.result.summary!.documents).toBe(SIZE);
     expect(await count()).toBe(SIZE);
     expect(second.result.summary!.gateways).toEqual(first.result.summary!.gateways);
     expect(second.result.summary!.alerts).toEqual(first.result.summary!.alerts);
+    expect(second.result.summary!.gatewayLog).toEqual(first.result.summary!.gatewayLog);
   });
 });
