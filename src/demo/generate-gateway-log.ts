@@ -44,6 +44,11 @@ function scanEnd(m: Pick<DemoMessage, 'fixture' | 'verdict'>): ScanEnd {
   return { kind: 'verdict', outcome: /-spam$/.test(m.fixture) ? 'Spam' : 'NotDetected' };
 }
 
+/** A message of another gateway whose fixture carries this gateway's headers too ("kaspersky/ksmg-klms-two-hop"). */
+function passedThrough(m: Pick<DemoMessage, 'fixture'>, gateway: string): boolean {
+  return m.fixture.slice(m.fixture.indexOf('/') + 1).split('-').includes(gateway);
+}
+
 function bsdTime(ms: number): string {
   const d = new Date(ms);
   const p = (n: number): string => String(n).padStart(2, '0');
@@ -104,7 +109,8 @@ function eventLines(p: Processed): string[] {
 export function buildDemoGatewayLog(q: DemoQuarantine): DemoGatewayLog {
   const { gateway, nodes, logOnlyPerQuarantinedIncomplete, recipientDomain } = DEMO_GATEWAY_LOG;
   const rand = new SeededRandom(`${q.seed}|gateway-log|${q.end.toISOString()}`);
-  const processed: Processed[] = q.messages.filter((m) => m.gateway === gateway).map((m) => fromQuarantine(m, nodes[0]));
+  // Every message the gateway processed: its own, and those it passed on to another filter (a two-hop fixture).
+  const processed: Processed[] = q.messages.filter((m) => m.gateway === gateway || passedThrough(m, gateway)).map((m) => fromQuarantine(m, nodes[0]));
   // Mail delivered after the spike node's scan timed out or fell back: in no quarantine, only in the logs.
   const spikeIncomplete = processed.filter((p) => p.node === q.spike.node && p.end.kind !== 'verdict' && p.at >= q.spike.start.getTime() && p.at < q.spike.end.getTime());
   const logOnly = Math.round(spikeIncomplete.length * logOnlyPerQuarantinedIncomplete);
