@@ -1,4 +1,4 @@
-// The pipeline's processes as a deployment runs them: `node bin/mailverdict.js collect|work -c cfg.yaml`,
+// The pipeline's processes as a deployment runs them: `node bin/mailverdict.js collect|work|listen -c cfg.yaml`,
 // each a separate child. The CLI is compiled first from HEAD's src/ into a private copy (bench/tmp/build:
 // src/ and dist/ of HEAD, bin/, mappings → ../../mappings) so a half-edited src/ of a colleague or a
 // concurrent `npm run build` cannot change what runs, and the shared dist/ is left alone.
@@ -61,7 +61,7 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-export function startRole(bin: string, role: 'collect' | 'work', configFile: string, logFile: string, nodeArgs: readonly string[] = []): Child {
+export function startRole(bin: string, role: 'collect' | 'work' | 'listen', configFile: string, logFile: string, nodeArgs: readonly string[] = []): Child {
   const child = spawn(process.execPath, [...nodeArgs, bin, role, '-c', configFile], {
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
