@@ -36,6 +36,8 @@ import type { Config } from '../src/config/schema.js';
 import type { ParsedMessage } from '../src/document/types.js';
 import { parseMessage } from '../src/parse/parse-message.js';
 import { createRedis } from '../src/queue/connection.js';
+import { openMessageQueue } from '../src/queue/message-queue.js';
+import { stateKeyPrefix } from '../src/queue/queue-names.js';
 import { BulkSink } from '../src/sink/bulk-sink.js';
 import { ensureIndexTemplates, loadIndexTemplates } from '../src/sink/index-setup.js';
 import { serviceSettings } from '../test/support/services.js';
@@ -301,10 +303,10 @@ async function runPipeline(
     writeFileSync(files[role], stringify({ ...rest, http: { host: '127.0.0.1', port: ports[role] } }));
   }
   const redis = createRedis(config.redis, 'command');
-  const watermark = new Watermark(redis, config.redis.keyPrefix, { account: 'bench', mailbox: ids.mailbox });
+  const watermark = new Watermark(redis, stateKeyPrefix(config), { account: 'bench', mailbox: ids.mailbox });
   // BullMQ does not close a connection it is given: kept to close it ourselves.
   const queueConnection = createRedis(config.redis, 'command');
-  const queue = new Queue(config.queue.name, { connection: queueConnection, prefix: config.redis.keyPrefix });
+  const queue: Queue = openMessageQueue(config, queueConnection);
   queue.on('error', () => undefined);
 
   const before = cpuSnapshot(cpuGroups([]));

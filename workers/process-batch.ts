@@ -9,13 +9,13 @@ import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
 import { addExpiredToMailbox, addReplayOutcomes } from '../src/mailbox-state/outcome-tally.js';
 import { Watermark } from '../src/mailbox-state/watermark.js';
 import { batchInterval, type MessageBatchJob } from '../src/queue/message-batch.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/queue/connection.js';
 import type { ParseFailure } from '../src/sink/dead-letter.js';
 
 export interface ProcessBatchDeps {
   /** Indexes the documents and dead-letters the messages whose parsing threw. */
   sink: Pick<BulkSink, 'indexBatch' | 'deadLetterParseFailures'>;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   events?: PipelineEvents | undefined;
   /** Config `internalDomains`, for email.direction. */
