@@ -8,7 +8,7 @@
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { RedisClient } from '../queue/connection.js';
 import { Batcher, type BatchLimits } from '../queue/batcher.js';
-import type { FetchedMessage, MessageBatchJob } from '../queue/message-batch.js';
+import { HEADER_ENCODING, type FetchedMessage, type MessageBatchJob } from '../queue/message-batch.js';
 import type { AccountSettings, MailboxSettings } from './account-settings.js';
 import { accessTokenSource, type AccessTokenSource } from './access-token-source.js';
 import { describeError, type CollectorEvents } from './collector-events.js';
@@ -227,6 +227,7 @@ export class MailboxReader {
       uidvalidity,
       fromUid: this.cursor,
       messages,
+      headerEncoding: HEADER_ENCODING,
       enqueuedAt: new Date().toISOString(),
     };
     const gateway = this.options.mailbox.gateway ?? this.options.account.gateway;
