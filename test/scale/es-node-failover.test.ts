@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist, createFaultCase, generateMessages, idsOf, MvProcess, runMv, waitFor, type FaultCase } from '../integration/process-harness.js';
 import { enginesUnderTest } from '../support/engines.js';
 import {
-  clusterNodes, indexHealth, masterName, primariesPerNode, shardCopies, startEsCluster,
+  clusterNodes, ES_CLUSTER_START_MS, indexHealth, masterName, primariesPerNode, shardCopies, startEsCluster,
 } from '../support/es-cluster.js';
 
 const N = 3000;
@@ -20,7 +20,7 @@ describe('Elasticsearch node failover (three-node cluster, real processes)', () 
   let fc: FaultCase | undefined;
   beforeAll(async () => {
     [nodes] = await Promise.all([startEsCluster(), buildDist()]);
-  }, 300_000);
+  }, ES_CLUSTER_START_MS);
   afterEach(async () => {
     await fc?.cleanup();
     fc = undefined;
@@ -28,9 +28,10 @@ describe('Elasticsearch node failover (three-node cluster, real processes)', () 
   // Whole again for whatever runs next, also when the test failed before bringing the node back.
   afterAll(async () => {
     await startEsCluster();
-  }, 300_000);
+  }, ES_CLUSTER_START_MS);
 
-  it('kill -9 of the node holding the most primaries mid-backfill → exactly N, no dead letter', { timeout: 600_000 }, async () => {
+  // Long: the backfill, then bringing the killed node back (a JVM start, minutes on a loaded machine).
+  it('kill -9 of the node holding the most primaries mid-backfill → exactly N, no dead letter', { timeout: 900_000 }, async () => {
     const elasticsearch = enginesUnderTest().find((e) => e.engine === 'elasticsearch');
     if (elasticsearch === undefined) throw new Error('this test needs Elasticsearch; MAILVERDICT_TEST_ENGINES leaves it out');
     fc = await createFaultCase('esfo', { engine: { ...elasticsearch, url: nodes[0]! }, nodes });
