@@ -87,5 +87,5 @@ describe('worker scaling mid-backfill (real processes)', () => {
     console.log(`${new Date().toISOString()} ${N}/${N} documents, 0 dead letters; worker 3 created ` +
       `${await third.metric('mailverdict_messages_indexed_total', { outcome: 'created' })}, duplicates ` +
       `${await third.metric('mailverdict_messages_indexed_total', { outcome: 'duplicate' })}`);
-  }, 300_000);
+  }, 480_000);
 });
