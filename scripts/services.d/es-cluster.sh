@@ -104,7 +104,7 @@ es_cluster_up() {
       fail "starting Elasticsearch cluster node(s) ${failed[*]} failed (logs: $ES_CLUSTER_DIR/node-N/start.log, node-N/logs/)"
     fi
   fi
-  wait_for "Elasticsearch cluster ($ES_CLUSTER_SIZE nodes)" 240 "$(es_cluster_node_dir 1)/logs/$ES_CLUSTER_NAME.log" es_cluster_ready
+  wait_for "Elasticsearch cluster ($ES_CLUSTER_SIZE nodes)" 420 "$(es_cluster_node_dir 1)/logs/$ES_CLUSTER_NAME.log" es_cluster_ready
   touch "$ES_CLUSTER_DIR/formed"
   step "Elasticsearch cluster ready ($ES_CLUSTER_SIZE nodes)"
 }

@@ -1,5 +1,6 @@
 // `mailverdict config check` against the real services: everything fine, then a wrong IMAP password and an
-// unreachable Elasticsearch, each reported as a failure with its reason and a non-zero exit.
+// unreachable Elasticsearch, each reported as a failure with its reason and a non-zero exit; replicas that differ
+// from `elasticsearch.replicas` warned about until `mailverdict setup` applies them.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../workers/cli.js';
 import type { CommandIo } from '../../src/commands/command.js';
 import { configCommand } from '../../src/commands/config-check.js';
+import { setupCommand } from '../../src/commands/setup.js';
+import { createSearchStore } from '../../src/sink/create-client.js';
 import { enginesUnderTest } from '../support/engines.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
@@ -17,11 +20,12 @@ const dir = mkdtempSync(join(tmpdir(), 'mv-config-check-'));
 const mailbox = uniqueName('it-check');
 const prefix = uniqueName('it-check').toLowerCase();
 
-function configFile(name: string, overrides: { esUrl?: string; engine?: string; password?: string; mailboxes?: string[] } = {}): string {
+function configFile(name: string, overrides: { esUrl?: string; engine?: string; password?: string; mailboxes?: string[]; indexPrefix?: string; replicas?: number } = {}): string {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, [
     `redis: { url: "${s.redisUrl}", keyPrefix: "${prefix}" }`,
-    `elasticsearch: { engine: ${overrides.engine ?? 'elasticsearch'}, nodes: ["${overrides.esUrl ?? s.esUrl}"], indexPrefix: "${prefix}" }`,
+    `elasticsearch: { engine: ${overrides.engine ?? 'elasticsearch'}, nodes: ["${overrides.esUrl ?? s.esUrl}"], indexPrefix: "${overrides.indexPrefix ?? prefix}"` +
+      `${overrides.replicas === undefined ? '' : `, replicas: ${overrides.replicas}`} }`,
     'accounts:',
     '  - id: quarantine',
     `    host: ${s.imapHost}`,
@@ -45,6 +49,17 @@ async function check(file: string): Promise<{ code: number; lines: string[] }> {
   };
   const code = await main(['config', 'check', '--config', file, '--timeout-ms', '5000'], io, [configCommand]);
   return { code, lines: out.trimEnd().split('\n') };
+}
+
+async function setup(file: string): Promise<{ code: number; out: string }> {
+  let out = '';
+  const io: CommandIo = {
+    stdout: { write: (t) => { out += t; } },
+    stderr: { write: (t) => { out += t; } },
+    stdin: () => (async function* () { /* none */ })(),
+    env: {},
+  };
+  return { code: await main(['setup', '--config', file], io, [setupCommand]), out };
 }
 
 const line = (lines: string[], status: string, name: string): string | undefined =>
@@ -78,6 +93,37 @@ describe('mailverdict config check (real Redis, Elasticsearch, Dovecot)', () => 
     expect(line(lines, 'ok', 'imap quarantine mailbox')).toContain(`"${mailbox}" exists, 0 messages`);
     // The unique index prefix has no templates yet: a warning, not a failure.
     expect(line(lines, 'warn', 'elasticsearch')).toContain('mailverdict setup');
+  });
+
+  it.each(enginesUnderTest())('warns while templates and indices have other replicas than elasticsearch.replicas; setup applies it ($engine)', async ({ engine, url }) => {
+    const indexPrefix = uniqueName('it-replicas').toLowerCase();
+    const store = createSearchStore({
+      engine, nodes: [url], rejectUnauthorized: true, indexPrefix, retentionMonths: 1200, bulkMaxDocs: 1000,
+      bulkMaxBytes: 5 * 1024 * 1024, requestTimeoutMs: 30_000, maxRetries: 1,
+    });
+    try {
+      expect((await setup(configFile(`replicas-none-${engine}`, { engine, esUrl: url, indexPrefix }))).code).toBe(0);
+      const month = `${indexPrefix}-2024.10`;
+      await store.indices.create({ index: month });
+      const one = configFile(`replicas-1-${engine}`, { engine, esUrl: url, indexPrefix, replicas: 1 });
+      const before = await check(one);
+      const warnings = before.lines.filter((l) => /^warn +elasticsearch/.test(l));
+      expect(warnings.filter((l) => l.includes('gives auto-expanding replicas 0-1, expected 1 replica (elasticsearch.replicas: 1)'))).toHaveLength(3);
+      expect(warnings).toContainEqual(expect.stringContaining(`index ${month} (auto-expanding replicas 0-1): expected 1 replica (elasticsearch.replicas: 1) (run \`mailverdict setup\`)`));
+
+      const applied = await setup(one);
+      expect(applied.code, applied.out).toBe(0);
+      expect(applied.out).toContain(`replicas of 1 existing index set as configured (${month})`);
+      const after = await check(one);
+      expect(after.lines.filter((l) => /^warn +elasticsearch/.test(l))).toEqual([]);
+      const settings = (await store.indices.get({ index: month }))[month]?.settings?.index;
+      expect({ replicas: settings?.number_of_replicas, autoExpand: settings?.auto_expand_replicas }).toEqual({ replicas: '1', autoExpand: 'false' });
+      console.log(`${engine}: before setup ${warnings.length} replica warnings; after, ${month} has ${settings?.number_of_replicas} replica, no warning`);
+    } finally {
+      await store.indices.delete({ index: `${indexPrefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+      await store.indices.deleteIndexTemplate({ name: `${indexPrefix}-*` }).catch(() => undefined);
+      await store.close();
+    }
   });
 
   it('passes with the shipped config.example.yaml against the local services', async () => {

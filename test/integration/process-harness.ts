@@ -403,8 +403,11 @@ export interface StatusJson {
 /** The real IMAP servers the suite knows (scripts/services starts both). */
 export type ImapServer = 'dovecot' | 'cyrus';
 
-export async function createFaultCase(tag: string, options: { server?: ImapServer; engine?: EngineUnderTest } = {}): Promise<FaultCase> {
+/** `nodes`: several nodes of one cluster (the scale tests) instead of the engine's single URL, for the test's own
+ * client and the processes' configuration alike. */
+export async function createFaultCase(tag: string, options: { server?: ImapServer; engine?: EngineUnderTest; nodes?: string[] } = {}): Promise<FaultCase> {
   const target = options.engine ?? defaultEngine();
+  const nodes = options.nodes ?? [target.url];
   const s = serviceSettings();
   const imapPort = options.server === 'cyrus' ? s.cyrusPort : s.imapPort;
   const dir = mkdtempSync(join(tmpdir(), `mv-fault-${tag}-`));
@@ -412,7 +415,7 @@ export async function createFaultCase(tag: string, options: { server?: ImapServe
   const indexPrefix = uniqueName(`flt-${tag}`).toLowerCase();
   const queueName = uniqueName(`fltq-${tag}`);
   const es = createSearchStore({
-    engine: target.engine, nodes: [target.url], rejectUnauthorized: true, indexPrefix, retentionMonths: 1200,
+    engine: target.engine, nodes, rejectUnauthorized: true, indexPrefix, retentionMonths: 1200,
     bulkMaxDocs: 1000, bulkMaxBytes: 5 * 1024 * 1024, requestTimeoutMs: 30_000, maxRetries: 2,
   });
   const redis = new Redis(s.redisUrl, { maxRetriesPerRequest: 3 });
@@ -481,7 +484,7 @@ export async function createFaultCase(tag: string, options: { server?: ImapServe
       return {
         redis: { url: o.redisUrl ?? s.redisUrl, keyPrefix },
         // The fixtures are dated back to 2012: a shorter retention would delete their indices at worker start.
-        elasticsearch: { engine: target.engine, nodes: [o.esUrl ?? target.url], indexPrefix, retentionMonths: 1200, ...o.elasticsearch },
+        elasticsearch: { engine: target.engine, nodes: o.esUrl === undefined ? nodes : [o.esUrl], indexPrefix, retentionMonths: 1200, ...o.elasticsearch },
         queue: { name: queueName, batchMaxMessages: 50, maxWaitingJobs: 20, ...o.queue },
         worker: { concurrency: 2, ...o.worker },
         accounts: accounts.map((a) => ({
