@@ -14,7 +14,7 @@ import { createRedis } from '../queue/connection.js';
 import { redisWhere } from '../queue/redis-topology.js';
 import { createSearchStore } from '../sink/create-client.js';
 import { elasticsearchReachability } from '../sink/elasticsearch-reachability.js';
-import { checkIndexTemplates } from '../sink/index-setup.js';
+import { checkIndexReplicas, checkIndexTemplates } from '../sink/index-setup.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 
 const usage = `Usage: mailverdict config check [options]
@@ -22,7 +22,8 @@ const usage = `Usage: mailverdict config check [options]
 Validates the configuration and tests each connection it names, printing one line per check:
   config          the file and MAILVERDICT_* overrides are valid
   redis           reachable; warns when maxmemory-policy is not noeviction or nothing is persisted
-  elasticsearch   reachable and authorized; warns when the index templates need \`mailverdict setup\`
+  elasticsearch   reachable and authorized; warns when the index templates or the replicas of existing indices
+                  need \`mailverdict setup\`
   imap <account>  login works, and each configured mailbox exists (a warning when no account is configured)
   kibana          reachable (only when a Kibana URL is configured or given)
 
@@ -153,7 +154,7 @@ export async function checkElasticsearch(config: Config, timeoutMs: number): Pro
   try {
     const reach = await elasticsearchReachability(client, timeoutMs);
     const lines: CheckLine[] = [{ status: reach.healthy ? 'ok' : 'warn', name, detail: `${where} (${reach.detail})` }];
-    const problems = await checkIndexTemplates(client, config.elasticsearch);
+    const problems = [...await checkIndexTemplates(client, config.elasticsearch), ...await checkIndexReplicas(client, config.elasticsearch)];
     for (const p of problems) lines.push({ status: 'warn', name, detail: p });
     return lines;
   } catch (err) {

@@ -208,6 +208,12 @@ const elasticsearchSchema = z
     indexPrefix: text('expected 1-64 lowercase letters, digits, ".", "_" or "-"')
       .regex(INDEX_PREFIX, 'expected 1-64 lowercase letters, digits, ".", "_" or "-"')
       .default('mailverdict'),
+    /**
+     * Replica shards per primary of every mailverdict index: set in the index templates and on the existing indices
+     * by `mailverdict setup`. On a cluster, 1 or more keeps every document when a node dies. When absent, replicas
+     * auto-expand 0-1 (none on a single node, one once there is a second).
+     */
+    replicas: integer(0, 32).optional(),
     /** Monthly indices older than this many months are deleted by the retention task. @default 13 */
     retentionMonths: integer(1, 1200).default(13),
     /** Most documents in one bulk request. @default 1000 */
