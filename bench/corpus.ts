@@ -46,11 +46,15 @@ function fixtureBlocks(): Buffer[] {
   return bases;
 }
 
-export function buildCorpus(size: number, kind: CorpusKind = 'realistic'): Corpus {
+/**
+ * Copies `start` … `start + size - 1` of the corpus: each copy depends on its index only, so a large corpus can
+ * be built in chunks that together equal buildCorpus(total).
+ */
+export function buildCorpus(size: number, kind: CorpusKind = 'realistic', start = 0): Corpus {
   const bases = fixtureBlocks();
   const blocks: Buffer[] = [];
   let bytes = 0;
-  for (let i = 0; i < size; i++) {
+  for (let i = start; i < start + size; i++) {
     const base = bases[i % bases.length] as Buffer;
     const block = kind === 'small' ? smallBlock(base, i) : realisticBlock(base, i);
     blocks.push(block);

@@ -13,12 +13,16 @@
 //     the index prefix, i.e. after a refresh) p50/p95.
 // Writes bench/results/pipeline.json (N = 100,000) or pipeline-<N>.json, prints a table, and removes the
 // mailbox, indices, templates and Redis keys it created.
+// Long runs (soak, up to 1,000,000 messages): messages are generated and delivered in chunks of 10,000 (never
+// all in memory); the bulk ceiling uses the first 100,000; RSS and V8 heap of both processes are read every
+// --rss-every committed messages (default 100,000) and fitted into a growth per 100k after the warm-up
+// (--warmup, default a fifth of N); --skip-ceilings leaves out the fetch and bulk ceilings.
 //
 // `tsx bench/pipeline.ts [--messages N] [--latency-messages 50] [--latency-spacing-ms 200] [--user bob]
 //   [--append] [--keep] [--no-build] [--skip-bulk-variant] [--profile (children write .cpuprofile files)]
 //   [--patch file.diff (experiment: applied to the private build of HEAD's src/)] [--node-args "--flag …" (children)]
 //   [--batch-size n] [--batch-max-messages n] [--batch-max-bytes n] [--max-waiting-jobs n] [--concurrency n]
-//   [--bulk-max-docs n] [--bulk-max-bytes n] [--out file]`
+//   [--bulk-max-docs n] [--bulk-max-bytes n] [--out file] [--rss-every n] [--warmup n] [--skip-ceilings]`
 // (`npm run bench` / `tsx bench/run.ts pipeline` run it with the defaults.)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -36,6 +40,8 @@ import type { Config } from '../src/config/schema.js';
 import type { ParsedMessage } from '../src/document/types.js';
 import { parseMessage } from '../src/parse/parse-message.js';
 import { createRedis } from '../src/queue/connection.js';
+import { openMessageQueue } from '../src/queue/message-queue.js';
+import { stateKeyPrefix } from '../src/queue/queue-names.js';
 import { BulkSink } from '../src/sink/bulk-sink.js';
 import { ensureIndexTemplates, loadIndexTemplates } from '../src/sink/index-setup.js';
 import { serviceSettings } from '../test/support/services.js';
@@ -43,13 +49,19 @@ import { REPO_ROOT } from './corpus.js';
 import { buildCli, freePort, startRole, stopChild, type Child } from './pipeline/children.js';
 import { cpuSnapshot, cpuUsage, pidsByComm, type CpuGroups, type CpuUsage } from './pipeline/cpu.js';
 import { maildirFolder, writeMaildir } from './pipeline/maildir.js';
-import { buildBenchMessages, type BenchMessage } from './pipeline/messages.js';
+import { benchMessageChunks, buildBenchMessages, type BenchMessage } from './pipeline/messages.js';
+import { MemorySeries, type MemoryTrend } from './pipeline/memory-series.js';
 import { readMemory, round1, type Memory } from './pipeline/proc-memory.js';
 
 const TARGET_COMBINED = 0.8;
 const TARGET_RSS_MB = 300;
 const TARGET_P95_MS = 3000;
 const RSS_CHECKPOINT = 10_000;
+const TARGET_RSS_SLOPE_MB_PER_100K = 2;
+/** Messages generated (and held) at a time. */
+const GENERATION_CHUNK = 10_000;
+/** The bulk ceiling's documents are prebuilt in memory: at most this many. */
+const BULK_SAMPLE = 100_000;
 const ES_PID_FILE = '/var/lib/mailverdict/services/elasticsearch/es.pid';
 
 interface Options {
@@ -65,6 +77,9 @@ interface Options {
   patch: string | undefined;
   nodeArgs: string[];
   out: string | undefined;
+  rssEvery: number;
+  warmup: number;
+  ceilings: boolean;
   overrides: Partial<Record<'batchSize' | 'batchMaxMessages' | 'batchMaxBytes' | 'maxWaitingJobs' | 'concurrency' | 'bulkMaxDocs' | 'bulkMaxBytes', number>>;
 }
 
@@ -79,7 +94,8 @@ function parseOptions(argv: readonly string[]): Options {
       patch: { type: 'string' }, 'node-args': { type: 'string' },
       'batch-size': { type: 'string' }, 'batch-max-messages': { type: 'string' }, 'batch-max-bytes': { type: 'string' },
       'max-waiting-jobs': { type: 'string' }, concurrency: { type: 'string' }, 'bulk-max-docs': { type: 'string' },
-      'bulk-max-bytes': { type: 'string' },
+      'bulk-max-bytes': { type: 'string' }, 'rss-every': { type: 'string' }, warmup: { type: 'string' },
+      'skip-ceilings': { type: 'boolean' },
     },
   });
   const int = (v: string | undefined, name: string, fallback?: number): number | undefined => {
@@ -100,8 +116,13 @@ function parseOptions(argv: readonly string[]): Options {
   set('concurrency', values.concurrency, 'concurrency');
   set('bulkMaxDocs', values['bulk-max-docs'], 'bulk-max-docs');
   set('bulkMaxBytes', values['bulk-max-bytes'], 'bulk-max-bytes');
+  const messages = int(values.messages, 'messages', 100_000) as number;
+  const rssEvery = int(values['rss-every'], 'rss-every', 100_000) as number;
   return {
-    messages: int(values.messages, 'messages', 100_000) as number,
+    messages,
+    rssEvery,
+    warmup: int(values.warmup, 'warmup', Math.max(rssEvery, Math.round(messages / 5))) as number,
+    ceilings: values['skip-ceilings'] !== true,
     latencyMessages: int(values['latency-messages'], 'latency-messages', 50) as number,
     latencySpacingMs: int(values['latency-spacing-ms'], 'latency-spacing-ms', 200) as number,
     user: values.user ?? 'bob',
@@ -165,7 +186,8 @@ function accountOf(config: Config): Config['accounts'][number] {
 
 // ------------------------------------------------------------------------------------------------ delivery
 
-async function deliver(config: Config, mailbox: string, messages: readonly BenchMessage[], forceAppend: boolean) {
+/** Delivers messages 0 … total-1, generated a chunk at a time. */
+async function deliver(config: Config, mailbox: string, total: number, forceAppend: boolean) {
   const account = accountOf(config);
   const client = new ImapFlow(imapOptions(account));
   await client.connect();
@@ -175,27 +197,45 @@ async function deliver(config: Config, mailbox: string, messages: readonly Bench
     const folder = maildirFolder(home, mailbox);
     const t0 = performance.now();
     let method: string;
+    let generateMs = 0;
+    const chunks = benchMessageChunks(total, GENERATION_CHUNK);
+    const next = (): BenchMessage[] | undefined => {
+      const tGen = performance.now();
+      const r = chunks.next();
+      generateMs += performance.now() - tGen;
+      return r.done === true ? undefined : r.value.messages;
+    };
     if (!forceAppend && existsSync(join(folder, 'cur'))) {
-      writeMaildir(folder, messages);
+      let first = 0;
+      for (let messages = next(); messages !== undefined; messages = next()) {
+        writeMaildir(folder, messages, first);
+        first += messages.length;
+      }
       method = 'maildir: files written into the mailbox\'s cur/ (owner = mail user, S=/W= sizes, mtime = INTERNALDATE), then indexed by Dovecot on STATUS';
     } else {
       // 32 APPENDs in flight on one connection (imapflow pipelines them in order, so UIDs follow the list).
-      for (let i = 0; i < messages.length; i += 32) {
-        const chunk = messages.slice(i, i + 32);
-        const out = await Promise.all(chunk.map((m) => client.append(mailbox, m.raw, ['\\Seen'], m.internalDate)));
-        if (out.some((r) => r === false)) throw new Error(`APPEND failed near message ${i + 1}`);
+      let first = 0;
+      for (let messages = next(); messages !== undefined; messages = next()) {
+        for (let i = 0; i < messages.length; i += 32) {
+          const chunk = messages.slice(i, i + 32);
+          const out = await Promise.all(chunk.map((m) => client.append(mailbox, m.raw, ['\\Seen'], m.internalDate)));
+          if (out.some((r) => r === false)) throw new Error(`APPEND failed near message ${first + i + 1}`);
+        }
+        first += messages.length;
       }
       method = 'IMAP APPEND, 32 in flight on one connection';
     }
     const written = performance.now();
     const status = await client.status(mailbox, { messages: true, uidNext: true, uidValidity: true });
     const indexed = performance.now();
-    if (status === false || status.messages !== messages.length) {
-      throw new Error(`mailbox ${mailbox} holds ${status === false ? '?' : status.messages} messages, expected ${messages.length}`);
+    if (status === false || status.messages !== total) {
+      throw new Error(`mailbox ${mailbox} holds ${status === false ? '?' : status.messages} messages, expected ${total}`);
     }
     return {
       method,
-      write_s: round((written - t0) / 1000, 1),
+      generated_in_chunks_of: GENERATION_CHUNK,
+      generate_s: round(generateMs / 1000, 1),
+      write_s: round((written - t0 - generateMs) / 1000, 1),
       dovecot_index_s: round((indexed - written) / 1000, 1),
       lastUid: (status.uidNext ?? 1) - 1,
       uidvalidity: Number(status.uidValidity ?? 0),
@@ -238,7 +278,7 @@ async function fetchCeiling(config: Config, mailbox: string, expected: number) {
   const seconds = (performance.now() - t0) / 1000;
   if (messages !== expected) throw new Error(`fetch ceiling saw ${messages} messages, expected ${expected}`);
   return {
-    seconds: round(seconds, 2), messages_per_second: round(messages / seconds), avg_header_base64_bytes: round(bytes / messages),
+    seconds: round(seconds, 2), messages_per_second: round(messages / seconds), avg_header_job_chars: round(bytes / messages),
     mime_parts_fetched: parts, cpu: cpuUsage(cpuA, cpuB, messages),
   };
 }
@@ -271,6 +311,38 @@ async function bulkCeiling(es: Client, config: Config, indexPrefix: string, docs
   return { batch_docs: batch, in_flight: lanes, seconds: round(seconds, 2), messages_per_second: round(docs.length / seconds) };
 }
 
+/** Both ceilings: the fetch ceiling over the whole mailbox, the bulk ceiling over `sample` (prebuilt documents). */
+async function measureCeilings(
+  o: Options, config: Config, es: Client, mailbox: string, sample: readonly BenchMessage[], uidvalidity: number,
+  bulkPrefixes: readonly string[], phases: Record<string, number[]>,
+) {
+  phases['fetch'] = load();
+  const fetchCold = await fetchCeiling(config, mailbox, o.messages);
+  log(`fetch ceiling pass 1 (fills Dovecot's cache): ${fetchCold.messages_per_second} msg/s`);
+  const fetchWarm = await fetchCeiling(config, mailbox, o.messages);
+  log(`fetch ceiling pass 2: ${fetchWarm.messages_per_second} msg/s`);
+
+  const tParse = performance.now();
+  const docs = prebuildDocuments(sample, 'bench', mailbox, uidvalidity);
+  const parseSeconds = (performance.now() - tParse) / 1000;
+  log(`parsed ${docs.length} documents (untimed for the ceiling) in ${round(parseSeconds, 1)} s; heap ${round(process.memoryUsage().heapUsed / 2 ** 20)} MB`);
+  phases['bulk'] = load();
+  const lanes = config.worker.concurrency;
+  const cpuBulkA = cpuSnapshot(serviceGroups());
+  const bulkA = await bulkCeiling(es, config, bulkPrefixes[0] as string, docs, config.elasticsearch.bulkMaxDocs, lanes);
+  const cpuBulk = cpuUsage(cpuBulkA, cpuSnapshot(serviceGroups()), docs.length);
+  log(`bulk ceiling (${bulkA.batch_docs} docs × ${lanes} in flight): ${bulkA.messages_per_second} msg/s`);
+  const bulkB = o.bulkVariant && config.queue.batchMaxMessages !== config.elasticsearch.bulkMaxDocs
+    ? await bulkCeiling(es, config, bulkPrefixes[1] as string, docs, Math.min(config.queue.batchMaxMessages, config.elasticsearch.bulkMaxDocs), lanes)
+    : undefined;
+  if (bulkB !== undefined) log(`bulk, pipeline-shaped (${bulkB.batch_docs} docs × ${lanes} in flight): ${bulkB.messages_per_second} msg/s`);
+  const sampleSize = docs.length;
+  docs.length = 0;
+  // The ceiling indices go before the pipeline runs: no merges of theirs compete with it.
+  for (const p of bulkPrefixes) await es.indices.delete({ index: `${p}-*`, allow_no_indices: true, ignore_unavailable: true });
+  return { fetchCold, fetchWarm, bulkA, bulkB, cpuBulk, parseSeconds, sample: sampleSize };
+}
+
 // ------------------------------------------------------------------------------------------------ pipeline
 
 interface PipelineRun {
@@ -282,6 +354,8 @@ interface PipelineRun {
   /** V8 heap of each process from its /metrics (prom-client default metrics), MB. */
   heap_mb: Record<string, { at_10k?: Record<string, number>; at_end?: Record<string, number> }>;
   rss_checkpoint_note: string;
+  /** Every --rss-every committed messages: RSS, VmHWM and V8 heap of each process. */
+  memory_series: { every: number; by_role: MemorySeries['byRole'] };
   queue_waiting_samples: { t_s: number; waiting: number; active: number; committed: number }[];
   cpu: CpuUsage;
   exit_codes: Record<string, number | null>;
@@ -293,6 +367,7 @@ async function runPipeline(
   bin: string, config: Config, dir: string, ids: { mailbox: string }, target: { lastUid: number; uidvalidity: number; n: number },
   cpuGroups: (children: Child[]) => CpuGroups,
   nodeArgs: readonly string[],
+  series: MemorySeries,
 ): Promise<{ run: PipelineRun; children: Child[]; watermark: Watermark; redis: ReturnType<typeof createRedis>; queue: Queue; queueConnection: ReturnType<typeof createRedis> }> {
   const ports = { collect: await freePort(), work: await freePort() };
   const files: Record<'collect' | 'work', string> = { collect: join(dir, 'collect.yaml'), work: join(dir, 'work.yaml') };
@@ -301,10 +376,10 @@ async function runPipeline(
     writeFileSync(files[role], stringify({ ...rest, http: { host: '127.0.0.1', port: ports[role] } }));
   }
   const redis = createRedis(config.redis, 'command');
-  const watermark = new Watermark(redis, config.redis.keyPrefix, { account: 'bench', mailbox: ids.mailbox });
+  const watermark = new Watermark(redis, stateKeyPrefix(config), { account: 'bench', mailbox: ids.mailbox });
   // BullMQ does not close a connection it is given: kept to close it ourselves.
   const queueConnection = createRedis(config.redis, 'command');
-  const queue = new Queue(config.queue.name, { connection: queueConnection, prefix: config.redis.keyPrefix });
+  const queue: Queue = openMessageQueue(config, queueConnection);
   queue.on('error', () => undefined);
 
   const before = cpuSnapshot(cpuGroups([]));
@@ -349,7 +424,22 @@ async function runPipeline(
         }
       }
     }
-    if (now - lastSample >= 1000) {
+    if (series.due(committed)) {
+      const t = round((now - t0) / 1000, 1);
+      for (const c of children) {
+        const m = readMemory(c.pid);
+        const h = await scrapeHeap(ports[c.role as 'collect' | 'work']);
+        if (m === undefined) continue;
+        series.add(c.role, {
+          committed, t_s: t, rss_mb: m.rssMb, peak_mb: m.peakMb,
+          ...(h['nodejs_heap_size_used'] !== undefined ? { heap_used_mb: h['nodejs_heap_size_used'] } : {}),
+          ...(h['nodejs_external_memory'] !== undefined ? { external_mb: h['nodejs_external_memory'] } : {}),
+        });
+      }
+      series.advance(committed);
+    }
+    // Long runs: a queue sample per 1/200 of the run at most, so the result stays readable.
+    if (now - lastSample >= Math.max(1000, target.n / 200)) {
       lastSample = now;
       const counts = await queue.getJobCounts('waiting', 'active');
       samples.push({ t_s: round((now - t0) / 1000, 1), waiting: counts['waiting'] ?? 0, active: counts['active'] ?? 0, committed });
@@ -380,6 +470,7 @@ async function runPipeline(
       steady_messages_per_second: round((target.n - committedAtFirst) / Math.max(0.001, seconds - first)),
       rss_mb: mem,
       heap_mb: heap,
+      memory_series: { every: series.every, by_role: series.byRole },
       rss_checkpoint_note: `VmHWM/VmRSS from /proc/<pid>/status of each child, read when the committed watermark first reached ${RSS_CHECKPOINT} (or N when smaller) and when it reached N; max_sampled_rss_mb = highest VmRSS over 100 ms polls`,
       queue_waiting_samples: samples,
       cpu: cpuUsage(before, after, target.n),
@@ -518,47 +609,33 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
     const cli = o.build ? buildCli(REPO_ROOT, o.patch === undefined ? undefined : resolve(o.patch)) : { bin: join(REPO_ROOT, 'bin', 'mailverdict.js'), commit: 'working tree dist/', seconds: 0 };
     if (o.build) log(`built the CLI of ${cli.commit.slice(0, 10)} into bench/tmp/build in ${round(cli.seconds, 1)} s`);
 
+    // The first messages (the bulk ceiling's sample, or one chunk for the averages) and the latency messages
+    // are held; the backfill is generated again, a chunk at a time, while it is delivered.
     const tGen = performance.now();
-    const built = buildBenchMessages(o.messages + o.latencyMessages);
-    const backfill = built.messages.slice(0, o.messages);
-    const latencyMessages = built.messages.slice(o.messages);
-    log(`generated ${built.messages.length} messages (avg header block ${built.avgHeaderBytes} B, message ${built.avgMessageBytes} B) in ${round((performance.now() - tGen) / 1000, 1)} s`);
+    const built = buildBenchMessages(Math.min(o.messages, o.ceilings ? BULK_SAMPLE : GENERATION_CHUNK));
+    const latencyMessages = buildBenchMessages(o.latencyMessages, o.messages).messages;
+    log(`generated the first ${built.messages.length} messages (avg header block ${built.avgHeaderBytes} B, message ${built.avgMessageBytes} B) in ${round((performance.now() - tGen) / 1000, 1)} s`);
 
-    const delivery = await deliver(config, ids.mailbox, backfill, o.append);
-    log(`delivered: ${delivery.method.split(':')[0]} ${delivery.write_s} s, Dovecot indexing ${delivery.dovecot_index_s} s; last UID ${delivery.lastUid}`);
+    const delivery = await deliver(config, ids.mailbox, o.messages, o.append);
+    log(`delivered: ${delivery.method.split(':')[0]} ${delivery.write_s} s (+ generation ${delivery.generate_s} s), Dovecot indexing ${delivery.dovecot_index_s} s; last UID ${delivery.lastUid}`);
 
-    phases['fetch'] = load();
-    const fetchCold = await fetchCeiling(config, ids.mailbox, o.messages);
-    log(`fetch ceiling pass 1 (fills Dovecot's cache): ${fetchCold.messages_per_second} msg/s`);
-    const fetchWarm = await fetchCeiling(config, ids.mailbox, o.messages);
-    log(`fetch ceiling pass 2: ${fetchWarm.messages_per_second} msg/s`);
-
-    const tParse = performance.now();
-    const docs = prebuildDocuments(backfill, 'bench', ids.mailbox, delivery.uidvalidity);
-    const parseSeconds = (performance.now() - tParse) / 1000;
-    log(`parsed ${docs.length} documents (untimed for the ceiling) in ${round(parseSeconds, 1)} s; heap ${round(process.memoryUsage().heapUsed / 2 ** 20)} MB`);
-    phases['bulk'] = load();
-    const lanes = config.worker.concurrency;
-    const cpuBulkA = cpuSnapshot(serviceGroups());
-    const bulkA = await bulkCeiling(es, config, bulkPrefixes[0] as string, docs, config.elasticsearch.bulkMaxDocs, lanes);
-    const cpuBulk = cpuUsage(cpuBulkA, cpuSnapshot(serviceGroups()), o.messages);
-    log(`bulk ceiling (${bulkA.batch_docs} docs × ${lanes} in flight): ${bulkA.messages_per_second} msg/s`);
-    const bulkB = o.bulkVariant && config.queue.batchMaxMessages !== config.elasticsearch.bulkMaxDocs
-      ? await bulkCeiling(es, config, bulkPrefixes[1] as string, docs, Math.min(config.queue.batchMaxMessages, config.elasticsearch.bulkMaxDocs), lanes)
-      : undefined;
-    if (bulkB !== undefined) log(`bulk, pipeline-shaped (${bulkB.batch_docs} docs × ${lanes} in flight): ${bulkB.messages_per_second} msg/s`);
-    docs.length = 0;
-    // The ceiling indices go before the pipeline runs: no merges of theirs compete with it.
-    for (const p of bulkPrefixes) await es.indices.delete({ index: `${p}-*`, allow_no_indices: true, ignore_unavailable: true });
-    await ensureIndexTemplates(es, config.elasticsearch);
-    await sleep(3000);
+    let ceilings: Awaited<ReturnType<typeof measureCeilings>> | undefined;
+    if (o.ceilings) {
+      ceilings = await measureCeilings(o, config, es, ids.mailbox, built.messages, delivery.uidvalidity, bulkPrefixes, phases);
+      await ensureIndexTemplates(es, config.elasticsearch);
+      await sleep(3000);
+    }
+    built.messages.length = 0;
 
     phases['pipeline'] = load();
     log('pipeline: starting `mailverdict work` and `mailverdict collect`');
     const nodeArgs = [...o.nodeArgs, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'profiles')}`] : [])];
+    const series = new MemorySeries(o.rssEvery);
     const p = await runPipeline(cli.bin, config, dir, ids, { lastUid: delivery.lastUid, uidvalidity: delivery.uidvalidity, n: o.messages }, (cs) => ({
       ...serviceGroups(), ...Object.fromEntries(cs.map((c) => [c.role === 'collect' ? 'collector' : 'worker', () => [c.pid]])),
-    }), nodeArgs);
+    }), nodeArgs, series);
+    const trends: Record<string, MemoryTrend> = Object.fromEntries(['collect', 'work'].map((r) => [r, series.trend(r, o.warmup, p.run.rss_mb[r]?.max_sampled_rss_mb ?? 0)]));
+    for (const [r, t] of Object.entries(trends)) log(`memory ${r}: max RSS ${t.max_rss_mb} MB, RSS ${t.rss_slope_mb_per_100k ?? '?'} MB and heap ${t.heap_used_slope_mb_per_100k ?? '?'} MB per 100k after ${t.warmup_messages} (${t.points} points)`);
     children = p.children;
     extra = { redis: p.redis, queue: p.queue, queueConnection: p.queueConnection };
     log(`pipeline: ${o.messages} messages in ${p.run.seconds_from_spawn} s = ${p.run.messages_per_second} msg/s`);
@@ -577,8 +654,9 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
     const counts = await countDocs(es, ids.indexPrefix);
     const loadEnd = load();
 
-    const fetch = fetchWarm.messages_per_second;
-    const bulk = Math.max(bulkA.messages_per_second, bulkB?.messages_per_second ?? 0);
+    // Without ceilings (--skip-ceilings) the ratios are NaN, written as null.
+    const fetch = ceilings?.fetchWarm.messages_per_second ?? Number.NaN;
+    const bulk = ceilings === undefined ? Number.NaN : Math.max(ceilings.bulkA.messages_per_second, ceilings.bulkB?.messages_per_second ?? 0);
     const combined = 1 / (1 / fetch + 1 / bulk);
     const pipe = p.run.messages_per_second;
     const peakOf = (role: string, at: 'at_10k' | 'at_end'): number => p.run.rss_mb[role]?.[at]?.peakMb ?? Number.NaN;
@@ -590,7 +668,11 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
       messages: o.messages,
       header_block_avg_bytes: built.avgHeaderBytes,
       message_avg_bytes: built.avgMessageBytes,
-      corpus: { built: built.built, distinct_fixtures: built.fixtures, multipart_messages: built.multipart },
+      corpus: {
+        built: built.built, distinct_fixtures: built.fixtures,
+        averages_over_first: built.messages.length === 0 ? Math.min(o.messages, o.ceilings ? BULK_SAMPLE : GENERATION_CHUNK) : built.messages.length,
+        multipart_messages_among_them: built.multipart,
+      },
       delivery,
       configuration: {
         imap: `${config.accounts[0]?.host}:${config.accounts[0]?.port} tls=none, user ${o.user}`,
@@ -608,9 +690,9 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
       },
       messages_per_second: {
         fetch_ceiling: fetch,
-        fetch_first_pass: fetchCold.messages_per_second,
+        fetch_first_pass: ceilings?.fetchCold.messages_per_second ?? null,
         bulk_ceiling: bulk,
-        bulk_variants: [bulkA, ...(bulkB === undefined ? [] : [bulkB])],
+        bulk_variants: ceilings === undefined ? [] : [ceilings.bulkA, ...(ceilings.bulkB === undefined ? [] : [ceilings.bulkB])],
         combined_ceiling: round(combined),
         pipeline: pipe,
         pipeline_steady: p.run.steady_messages_per_second,
@@ -619,15 +701,26 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
         pipeline_vs_slower_ceiling: round(pipe / Math.min(fetch, bulk), 3),
         pipeline_vs_combined_ceiling: round(pipe / combined, 3),
       },
-      targets: { pipeline_vs_combined_ceiling: TARGET_COMBINED, peak_rss_mb: TARGET_RSS_MB, latency_p95_ms: TARGET_P95_MS },
+      targets: {
+        pipeline_vs_combined_ceiling: TARGET_COMBINED, peak_rss_mb: TARGET_RSS_MB, latency_p95_ms: TARGET_P95_MS,
+        rss_slope_mb_per_100k: TARGET_RSS_SLOPE_MB_PER_100K,
+      },
       met: {
-        pipeline_vs_combined_ceiling: pipe / combined >= TARGET_COMBINED,
+        pipeline_vs_combined_ceiling: ceilings === undefined ? null : pipe / combined >= TARGET_COMBINED,
         peak_rss: ['collect', 'work'].every((r) => peakOf(r, 'at_end') < TARGET_RSS_MB),
+        rss_slope: Object.values(trends).every((t) => t.rss_slope_mb_per_100k !== null && t.rss_slope_mb_per_100k < TARGET_RSS_SLOPE_MB_PER_100K),
         latency_p95: latency.p95_ms < TARGET_P95_MS && latency.searchable === latency.messages,
       },
+      memory: {
+        note: `RSS (VmRSS) and V8 heap used of each process every ${o.rssEvery} committed messages (pipeline.memory_series); ` +
+          `slopes are least-squares fits over the readings at or after ${o.warmup} committed (warm-up before); max_rss_mb includes VmHWM`,
+        trend: trends,
+      },
       pipeline: p.run,
-      fetch_ceiling: { first_pass: fetchCold, second_pass: fetchWarm },
-      bulk_ceiling: { prebuild_parse_seconds: round(parseSeconds, 1), cpu_first_variant: cpuBulk },
+      fetch_ceiling: ceilings === undefined ? null : { first_pass: ceilings.fetchCold, second_pass: ceilings.fetchWarm },
+      bulk_ceiling: ceilings === undefined ? null : {
+        sample_messages: ceilings.sample, prebuild_parse_seconds: round(ceilings.parseSeconds, 1), cpu_first_variant: ceilings.cpuBulk,
+      },
       latency,
       verification: { indexed_messages: counts.messages, expected: o.messages + latency.messages, dead_letters: counts.deadletters },
     };

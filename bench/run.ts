@@ -2,6 +2,7 @@
 const PARTS: Record<string, () => Promise<void>> = {
   parse: async () => (await import('./parse.js')).runParseBench(),
   pipeline: async () => (await import('./pipeline.js')).runPipelineBench(),
+  scaling: async () => (await import('./scaling.js')).runScalingBench(),
 };
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
 // script, so exactly one add sees the set complete. The set is kept (with a TTL) rather than deleted: if the
 // batch that completed it is retried, the event is assembled again into the same document (same _id), never lost.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/queue/connection.js';
 
 const ADD_PART = `
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -16,7 +16,7 @@ return false
 export const PART_TTL_MS = 60 * 60 * 1000;
 
 export class LogPartStore {
-  constructor(private readonly redis: Redis, private readonly keyPrefix: string, private readonly ttlMs = PART_TTL_MS) {}
+  constructor(private readonly redis: RedisClient, private readonly keyPrefix: string, private readonly ttlMs = PART_TTL_MS) {}
 
   private key(eventKey: string): string {
     return `${this.keyPrefix}:log-parts:${createHash('sha256').update(eventKey).digest('hex').slice(0, 40)}`;

@@ -8,14 +8,14 @@ import { parseFetched, type ParseContext } from '../src/parse/parse-message.js';
 import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
 import { addExpiredToMailbox, addReplayOutcomes } from '../src/mailbox-state/outcome-tally.js';
 import { Watermark } from '../src/mailbox-state/watermark.js';
-import { batchInterval, type MessageBatchJob } from '../src/queue/message-batch.js';
-import type { Redis } from 'ioredis';
+import { batchInterval, decodeHeaderBytes, type MessageBatchJob } from '../src/queue/message-batch.js';
+import type { RedisClient } from '../src/queue/connection.js';
 import type { ParseFailure } from '../src/sink/dead-letter.js';
 
 export interface ProcessBatchDeps {
   /** Indexes the documents and dead-letters the messages whose parsing threw. */
   sink: Pick<BulkSink, 'indexBatch' | 'deadLetterParseFailures'>;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   events?: PipelineEvents | undefined;
   /** Config `internalDomains`, for email.direction. */
@@ -61,13 +61,13 @@ export async function processBatch(job: MessageBatchJob, deps: ProcessBatchDeps)
   const internalDates: (Date | undefined)[] = [];
 
   for (const [i, m] of job.messages.entries()) {
-    const headerBytes = Buffer.from(m.headers, 'base64');
+    const headerBytes = decodeHeaderBytes(m.headers, job.headerEncoding);
     const file = job.files?.[i];
     const origin: OriginInfo = file !== undefined
       ? { kind: 'file', path: file }
       : { kind: 'imap', account: job.account, mailbox: job.mailbox, uidvalidity: job.uidvalidity, uid: m.uid };
     try {
-      const parts = m.parts.map((p) => ({ path: p.path, raw: Buffer.from(p.headers, 'base64') }));
+      const parts = m.parts.map((p) => ({ path: p.path, raw: decodeHeaderBytes(p.headers, job.headerEncoding) }));
       const internalDate = m.internalDate === undefined ? undefined : new Date(m.internalDate);
       const validDate = internalDate !== undefined && !Number.isNaN(internalDate.getTime()) ? internalDate : undefined;
       const context: ParseContext = { origin };

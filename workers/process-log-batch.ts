@@ -2,7 +2,7 @@
 // events are counted by family and kind (returned, and reported to metrics); multi-part events are assembled
 // through Redis. A TransientIndexError (Elasticsearch away) fails the job so BullMQ retries it; a retried
 // batch is harmless (create + deterministic _id).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/queue/connection.js';
 import type { ParsedLogEvent } from '../src/document/log-document.js';
 import type { ParsedMessage } from '../src/document/types.js';
 import { parseLogInput, parseLogParts, type LogInput, type LogResult } from '../src/parse/parse-log.js';
@@ -18,7 +18,7 @@ export interface LogBatchEvents {
 
 export interface ProcessLogBatchDeps {
   sink: Pick<BulkSink, 'indexBatch'>;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   events?: LogBatchEvents | undefined;
 }

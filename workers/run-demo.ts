@@ -13,7 +13,7 @@ import type { AccountConfig, Config } from '../src/config/schema.js';
 import { startWorker } from './worker.js';
 import { processCollectorId } from './process-identity.js';
 import { createRedis } from '../src/queue/connection.js';
-import { queuePrefix } from '../src/queue/queue-names.js';
+import { stateKeyPrefix } from '../src/queue/queue-names.js';
 import { Progress } from '../src/replay/progress.js';
 import { createSearchStore } from '../src/sink/create-client.js';
 import { ensureIndexTemplates } from '../src/sink/index-setup.js';
@@ -128,7 +128,7 @@ const DEMO_LOCK_TTL_S = 15 * 60;
 /** A Redis lock per demo mailbox (SET NX with a TTL, so a crashed run frees it); throws when taken. */
 async function acquireDemoLock(config: Config, account: string, mailbox: string): Promise<{ release(): Promise<void> }> {
   const redis = createRedis(config.redis, 'command');
-  const key = `${queuePrefix(config)}:demo-lock:{${encodeURIComponent(account)}/${encodeURIComponent(mailbox)}}`;
+  const key = `${stateKeyPrefix(config)}:demo-lock:{${encodeURIComponent(account)}/${encodeURIComponent(mailbox)}}`;
   const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   try {
     const ok = await redis.set(key, token, 'EX', DEMO_LOCK_TTL_S, 'NX');
@@ -177,7 +177,7 @@ async function runPipelineUntilDrained(o: RunDemoOptions, account: AccountConfig
   const worker = await startWorker(config);
   const collector = await startCollector(config, { collectorId: processCollectorId() });
   const redis = createRedis(config.redis, 'command');
-  const watermark = new Watermark(redis, queuePrefix(config), { account: account.id, mailbox });
+  const watermark = new Watermark(redis, stateKeyPrefix(config), { account: account.id, mailbox });
   const progress = new Progress({ sink: o.log, tty: o.tty, label: 'demo: collector → queue → worker → Elasticsearch', total: seeded.lastUid });
   const deadline = Date.now() + (o.timeoutMs ?? 10 * 60_000);
   try {

@@ -3,7 +3,7 @@
 // finish (or, when forced, hands them back: BullMQ re-delivers stalled jobs to another worker).
 import type { SearchStore } from '../src/sink/search-store.js';
 import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/queue/connection.js';
 import { BulkSink, type BulkSinkOptions } from '../src/sink/bulk-sink.js';
 import { createSearchStore } from '../src/sink/create-client.js';
 import type { SinkConfig } from '../src/sink/sink-config.js';
@@ -12,7 +12,7 @@ import { createRedis, type RedisSettings } from '../src/queue/connection.js';
 import { describeRedisError } from '../src/queue/describe-redis-error.js';
 import { BATCH_BACKOFF_TYPE, batchBackoffMs } from '../src/queue/job-options.js';
 import type { MessageBatchJob } from '../src/queue/message-batch.js';
-import { messageQueueName, queuePrefix } from '../src/queue/queue-names.js';
+import { messageQueueName, queuePrefix, stateKeyPrefix } from '../src/queue/queue-names.js';
 import { processBatch, type PipelineEvents, type ProcessBatchResult } from './process-batch.js';
 import { LOG_BATCH_JOB, type LogBatchJob } from '../src/queue/log-batch.js';
 import { processLogBatch, type LogBatchEvents, type ProcessLogBatchResult } from './process-log-batch.js';
@@ -54,23 +54,23 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
   const sink = deps.sink ?? new BulkSink(elasticsearch, config.elasticsearch, deps.sinkOptions ?? {});
   const errors = deps.connectionErrors;
   const reported = errors === undefined ? undefined : { errors, stage: 'indexing' as const, source: 'redis' };
-  const redis: Redis = createRedis(config.redis, 'command', reported);
+  const redis: RedisClient = createRedis(config.redis, 'command', reported);
   const connection = createRedis(config.redis, 'blocking', reported);
-  const prefix = queuePrefix(config);
+  const keyPrefix = stateKeyPrefix(config);
 
   const worker = new Worker<MessageBatchJob | LogBatchJob, ProcessBatchResult | ProcessLogBatchResult>(
     messageQueueName(config),
     // One queue carries both kinds of batch: mailbox/file messages and gateway log lines.
     (job: Job<MessageBatchJob | LogBatchJob>) => (job.name === LOG_BATCH_JOB
-      ? processLogBatch(job.data as LogBatchJob, { sink, redis, keyPrefix: prefix, events: deps.events })
+      ? processLogBatch(job.data as LogBatchJob, { sink, redis, keyPrefix, events: deps.events })
       : processBatch(job.data as MessageBatchJob, {
-        sink, redis, keyPrefix: prefix, events: deps.events,
+        sink, redis, keyPrefix, events: deps.events,
         internalDomains: config.internalDomains,
         ...(config.parse !== undefined ? { maxFutureSkewMs: config.parse.maxFutureSkewHours * 3600_000 } : {}),
       })),
     {
       connection,
-      prefix,
+      prefix: queuePrefix(config),
       concurrency: Math.max(1, config.worker.concurrency),
       // A batch whose workers died more than once must still be retried, never parked as failed: the
       // watermark could not pass it (BullMQ's default gives up after one stall).

@@ -16,12 +16,16 @@ export function maildirFolder(home: string, name: string): string {
   return join(home, 'Maildir', `.${name}`);
 }
 
-/** Writes the messages into folder/cur; file names sort in list order, so Dovecot gives UIDs in that order. */
-export function writeMaildir(folder: string, messages: readonly MaildirMessage[]): void {
+/**
+ * Writes the messages into folder/cur; file names sort in list order, so Dovecot gives UIDs in that order.
+ * `first`: the index of messages[0] in the whole list, when it is written in chunks.
+ */
+export function writeMaildir(folder: string, messages: readonly MaildirMessage[], first = 0): void {
   const cur = join(folder, 'cur');
   const owner = statSync(folder); // the folder Dovecot created: its owner is the mail user
   const base = 1_760_000_000;
-  messages.forEach((m, i) => {
+  messages.forEach((m, k) => {
+    const i = first + k;
     const size = m.raw.length; // CRLF already: the virtual size W= equals the file size
     const name = `${base + i}.M${String(i).padStart(6, '0')}P${process.pid}.mvbench,S=${size},W=${size}:2,`;
     const fd = openSync(join(cur, name), 'wx', 0o600);

@@ -52,13 +52,15 @@ function body(boundary: string | undefined, i: number): string {
     `<html><body><p>Your message ${i} was held in quarantine.</p></body></html>\r\n--${boundary}--\r\n`;
 }
 
-export function buildBenchMessages(count: number): BenchMessages {
-  const corpus = buildCorpus(count, 'realistic');
+/** Messages `start` … `start + count - 1` (by index alone: chunks of a large run equal one big build). */
+export function buildBenchMessages(count: number, start = 0): BenchMessages {
+  const corpus = buildCorpus(count, 'realistic', start);
   const messages: BenchMessage[] = [];
   let headerBytes = 0;
   let messageBytes = 0;
   let multipart = 0;
-  corpus.blocks.forEach((block, i) => {
+  corpus.blocks.forEach((block, k) => {
+    const i = start + k;
     const boundary = multipartBoundary(block);
     if (boundary !== undefined) multipart++;
     const raw = Buffer.concat([block, Buffer.from(body(boundary, i), 'latin1')]);
@@ -74,4 +76,9 @@ export function buildBenchMessages(count: number): BenchMessages {
     multipart,
     built: `bench/corpus.ts 'realistic' header blocks (${corpus.built}) + a short body (text/plain and text/html parts when multipart)`,
   };
+}
+
+/** The messages 0 … total-1 in chunks of `chunk`, built one chunk at a time (a million never sit in memory). */
+export function* benchMessageChunks(total: number, chunk: number): Generator<BenchMessages> {
+  for (let start = 0; start < total; start += chunk) yield buildBenchMessages(Math.min(chunk, total - start), start);
 }

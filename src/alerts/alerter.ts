@@ -3,7 +3,7 @@
 // then log them and send them to the webhooks. State lives in the alert index, so restarts and several
 // alerter processes never notify the same transition twice.
 import type { SearchStore } from '../sink/search-store.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import type { AlertConfig } from './alert-config.js';
 import { alertKey, type ActiveAlert, type AlertEvent } from './alert-event.js';
 import { silentLogger, type AlertLogger } from './alert-logger.js';
@@ -26,7 +26,7 @@ export interface AlerterConfig {
 export interface AlerterDeps {
   client: SearchStore;
   /** Needed for the silent-collector rule (unless `mailboxPolls` is given). */
-  redis?: Redis;
+  redis?: RedisClient;
   mailboxPolls?: MailboxPollReader;
   logger?: AlertLogger;
   fetch?: typeof fetch;

@@ -1,6 +1,6 @@
 // Where the silent-collector rule learns when each mailbox was last polled successfully: the collector's
 // per-mailbox status hash in Redis (src/mailbox-state/mailbox-status.ts), field `lastPollAt`.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import { readMailboxStatuses } from '../mailbox-state/mailbox-status.js';
 import type { MailboxPoll } from './evaluate-silence.js';
 
@@ -16,7 +16,7 @@ export interface WatchedMailbox {
  * reported on is listed with no last success (it is exactly the silent case); without a configured list,
  * every reported mailbox is watched.
  */
-export function redisMailboxPollReader(redis: Redis, keyPrefix: string, watched: readonly WatchedMailbox[]): MailboxPollReader {
+export function redisMailboxPollReader(redis: RedisClient, keyPrefix: string, watched: readonly WatchedMailbox[]): MailboxPollReader {
   return async () => {
     const statuses = await readMailboxStatuses(redis, keyPrefix);
     const byKey = new Map(statuses.map((s) => [`${s.account}\u0000${s.mailbox}`, s]));

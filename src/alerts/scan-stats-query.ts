@@ -1,15 +1,21 @@
-// Documents written before the per-gateway arrays existed (no `mailverdict.gateway_nodes`): per top-level
-// gateway (the `groupBy` fields, composite aggregation, paged), the counts of the last `resolveAfterWindows`
-// windows (date_range buckets ending exactly at the evaluation time) and of the baseline period before the
-// current window. Their keys ("ksmg@mx1") match the node keys of newer documents, so an upgrade does not split a
-// gateway's history. Request building and response reading are pure; `fetchScanStats` does the paging.
+// Documents counted per top-level gateway (the `groupBy` fields, composite aggregation, paged): message documents
+// written before the per-gateway arrays existed (no `mailverdict.gateway_nodes`), and gateway log events that report
+// a scan status (a KSMG not-processed event, a Cisco anti-virus timeout, an rspamd task timeout, each scan's
+// result). A log event without a scan status is a step of a message's trail (From:, queued, finished), not a scan:
+// counting it would dilute the share. The counts are those of the last `resolveAfterWindows` windows (date_range
+// buckets ending exactly at the evaluation time) and of the baseline period before the current window. Keys
+// ("ksmg@mx1": gateway and observer.hostname) match the node keys of message documents, so a node's header
+// documents and its log events meet under one key. Request building and response reading are pure;
+// `fetchScanStats` does the paging.
 import type { SearchStore } from '../sink/search-store.js';
 import type { SpikeRule } from './alert-config.js';
 import type { GatewayStats, WindowCounts } from './evaluate-spike.js';
 
 const STATUS_FIELD = 'mailverdict.scan.status';
-/** Documents that have it are counted per node (node-scan-stats-query.ts), not here. */
+/** Message documents that have it are counted per node (node-scan-stats-query.ts), not here. */
 const LEGACY_MARKER_FIELD = 'mailverdict.gateway_nodes';
+const DATASET_FIELD = 'event.dataset';
+const LOG_DATASET = 'mailverdict.log';
 const PAGE_SIZE = 200;
 /** Bound on composite pages: 200 × 50 = 10,000 gateways is far beyond any real deployment. */
 const MAX_PAGES = 50;
@@ -23,6 +29,9 @@ export interface ScanStatsQuery {
 }
 
 type AfterKey = Record<string, string | number | null>;
+
+const LEGACY_MESSAGES = { bool: { must_not: [{ exists: { field: LEGACY_MARKER_FIELD } }, { term: { [DATASET_FIELD]: LOG_DATASET } }] } };
+const SCANNING_LOG_EVENTS = { bool: { filter: [{ term: { [DATASET_FIELD]: LOG_DATASET } }, { exists: { field: STATUS_FIELD } }] } };
 
 export function windowRanges(q: ScanStatsQuery): { from: string; to: string }[] {
   const end = q.windowEnd.getTime();
@@ -49,8 +58,10 @@ export function buildScanStatsRequest(q: ScanStatsQuery, after?: AfterKey): Reco
     size: 0,
     track_total_hits: false,
     query: { bool: {
-      filter: [{ range: { [q.timeField]: { gte: iso(end - lookbackMs), lt: iso(end), format: 'strict_date_optional_time' } } }],
-      must_not: [{ exists: { field: LEGACY_MARKER_FIELD } }],
+      filter: [
+        { range: { [q.timeField]: { gte: iso(end - lookbackMs), lt: iso(end), format: 'strict_date_optional_time' } } },
+        { bool: { should: [LEGACY_MESSAGES, SCANNING_LOG_EVENTS], minimum_should_match: 1 } },
+      ],
     } },
     aggs: {
       gateways: {

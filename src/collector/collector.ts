@@ -5,14 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Queue } from 'bullmq';
 import type { ImapFlowOptions } from 'imapflow';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import type { ConnectionErrors } from '../observability/connection-errors.js';
 import { createRedis, type RedisSettings } from '../queue/connection.js';
 import { describeRedisError } from '../queue/describe-redis-error.js';
 import { batchJobId, type MessageBatchJob } from '../queue/message-batch.js';
 import { batchJobOptions } from '../queue/job-options.js';
 import { openMessageQueue } from '../queue/message-queue.js';
-import { MESSAGE_BATCH_JOB, queuePrefix } from '../queue/queue-names.js';
+import { MESSAGE_BATCH_JOB, stateKeyPrefix } from '../queue/queue-names.js';
 import { mailboxSettings, type AccountSettings } from './account-settings.js';
 import { accessTokenSource } from './access-token-source.js';
 import type { CollectorEvents } from './collector-events.js';
@@ -50,11 +50,11 @@ export interface Collector {
   /** "account/mailbox" of the mailboxes this collector holds right now. */
   held(): string[];
   readonly queue: Queue<MessageBatchJob>;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
 }
 
 export async function startCollector(config: CollectorConfig, deps: CollectorDeps = {}): Promise<Collector> {
-  const prefix = queuePrefix(config);
+  const prefix = stateKeyPrefix(config);
   const errors = deps.connectionErrors;
   const reported = errors === undefined ? undefined : { errors, stage: 'collecting' as const, source: 'redis' };
   const redis = createRedis(config.redis, 'command', reported);

@@ -3,13 +3,13 @@
 // Part headers are fetched in a second command per distinct part layout, so single-part messages
 // cost nothing extra and a mailbox of similar messages costs one extra command per chunk.
 import type { FetchMessageObject, ImapFlow } from 'imapflow';
-import type { FetchedMessage } from '../queue/message-batch.js';
+import { encodeHeaderBytes, type FetchedMessage } from '../queue/message-batch.js';
 import { mimePartPaths } from './part-paths.js';
 import { uidSet } from './uid-set.js';
 
 const BASE_QUERY = { uid: true, headers: true, bodyStructure: true, internalDate: true, size: true } as const;
 
-/** Fetches the given UIDs (ascending) and returns them as queue messages, ascending by UID. */
+/** Fetches the given UIDs (ascending) and returns them as queue messages (HEADER_ENCODING), ascending by UID. */
 export async function fetchHeaders(client: ImapFlow, uids: readonly number[]): Promise<FetchedMessage[]> {
   if (uids.length === 0) return [];
   const rows = await client.fetchAll(uidSet(uids), BASE_QUERY, { uid: true });
@@ -43,7 +43,7 @@ export async function fetchHeaders(client: ImapFlow, uids: readonly number[]): P
 function toFetched(row: FetchMessageObject, paths: readonly string[], parts: Map<string, Buffer> | undefined): FetchedMessage {
   const out: FetchedMessage = {
     uid: row.uid,
-    headers: (row.headers ?? Buffer.alloc(0)).toString('base64'),
+    headers: encodeHeaderBytes(row.headers ?? Buffer.alloc(0)),
     parts: [],
   };
   const date = row.internalDate;
@@ -53,7 +53,7 @@ function toFetched(row: FetchMessageObject, paths: readonly string[], parts: Map
   for (const path of paths) {
     // imapflow keys body parts by the lowercased section name.
     const raw = parts?.get(`${path}.mime`) ?? parts?.get(`${path}.MIME`);
-    if (raw !== undefined) out.parts.push({ path, headers: raw.toString('base64') });
+    if (raw !== undefined) out.parts.push({ path, headers: encodeHeaderBytes(raw) });
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // (docs/principles.md 4). SET NX PX with a random token; renewed by compare-and-pexpire; released by
 // compare-and-del, so a collector never extends or deletes a lock another one holds.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 
 const RENEW_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -31,7 +31,7 @@ export class MailboxLock {
   private readonly renewEveryMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly key: string,
     private readonly options: MailboxLockOptions = {},
   ) {

@@ -6,9 +6,9 @@
 // old view to a session that has it selected (Dovecot does when the delete falls outside IDLE),
 // and only a fresh SELECT/EXAMINE shows a recreated mailbox's new UIDVALIDITY.
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import { Batcher, type BatchLimits } from '../queue/batcher.js';
-import type { FetchedMessage, MessageBatchJob } from '../queue/message-batch.js';
+import { HEADER_ENCODING, type FetchedMessage, type MessageBatchJob } from '../queue/message-batch.js';
 import type { AccountSettings, MailboxSettings } from './account-settings.js';
 import { accessTokenSource, type AccessTokenSource } from './access-token-source.js';
 import { describeError, type CollectorEvents } from './collector-events.js';
@@ -19,7 +19,7 @@ import { applyPostCommit } from './post-commit.js';
 import { Watermark } from '../mailbox-state/watermark.js';
 
 export interface MailboxReaderDeps {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   enqueue(job: MessageBatchJob): Promise<void>;
   /** Jobs waiting in the queue, for backpressure. */
@@ -227,6 +227,7 @@ export class MailboxReader {
       uidvalidity,
       fromUid: this.cursor,
       messages,
+      headerEncoding: HEADER_ENCODING,
       enqueuedAt: new Date().toISOString(),
     };
     const gateway = this.options.mailbox.gateway ?? this.options.account.gateway;

@@ -9,10 +9,12 @@ import { imapOptions } from '../collector/imap-options.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { AccountConfig, Config } from '../config/schema.js';
+import { Cluster } from 'ioredis';
 import { createRedis } from '../queue/connection.js';
+import { redisWhere } from '../queue/redis-topology.js';
 import { createSearchStore } from '../sink/create-client.js';
 import { elasticsearchReachability } from '../sink/elasticsearch-reachability.js';
-import { checkIndexTemplates } from '../sink/index-setup.js';
+import { checkIndexReplicas, checkIndexTemplates } from '../sink/index-setup.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 
 const usage = `Usage: mailverdict config check [options]
@@ -20,7 +22,8 @@ const usage = `Usage: mailverdict config check [options]
 Validates the configuration and tests each connection it names, printing one line per check:
   config          the file and MAILVERDICT_* overrides are valid
   redis           reachable; warns when maxmemory-policy is not noeviction or nothing is persisted
-  elasticsearch   reachable and authorized; warns when the index templates need \`mailverdict setup\`
+  elasticsearch   reachable and authorized; warns when the index templates or the replicas of existing indices
+                  need \`mailverdict setup\`
   imap <account>  login works, and each configured mailbox exists (a warning when no account is configured)
   kibana          reachable (only when a Kibana URL is configured or given)
 
@@ -104,18 +107,18 @@ export async function runConnectionChecks(config: Config, options: CheckOptions,
 
 export async function checkRedis(config: Config, timeoutMs: number): Promise<CheckLine[]> {
   const name = 'redis';
-  const where = redactUrl(config.redis.url);
+  const where = config.redis.url !== undefined ? redactUrl(config.redis.url) : redisWhere(config.redis);
   let lastError: Error | undefined;
-  const redis = createRedis(config.redis, 'command', (err) => {
-    lastError = err;
-  });
   // Fail fast instead of reconnecting forever.
-  redis.options.maxRetriesPerRequest = 0;
-  redis.options.retryStrategy = () => null;
+  const redis = createRedis(config.redis, 'probe', (err) => {
+    lastError = err;
+  }, { connectTimeoutMs: timeoutMs });
   try {
+    await withTimeout(redis.connect(), timeoutMs, `no answer from ${where}`);
     const info = await withTimeout(redis.info(), timeoutMs, `no answer from ${where}`);
     const fields = parseRedisInfo(info);
-    const lines: CheckLine[] = [{ status: 'ok', name, detail: `${where} (Redis ${fields.get('redis_version') ?? '?'})` }];
+    const masters = redis instanceof Cluster ? `, ${redis.nodes('master').length} masters` : '';
+    const lines: CheckLine[] = [{ status: 'ok', name, detail: `${where} (Redis ${fields.get('redis_version') ?? '?'}${masters})` }];
     const policy = fields.get('maxmemory_policy');
     if (policy !== undefined && policy !== 'noeviction') {
       lines.push({ status: 'warn', name, detail: `maxmemory-policy is ${policy}, not noeviction: Redis may evict queue jobs and watermarks under memory pressure (they would be re-read, not lost)` });
@@ -151,7 +154,7 @@ export async function checkElasticsearch(config: Config, timeoutMs: number): Pro
   try {
     const reach = await elasticsearchReachability(client, timeoutMs);
     const lines: CheckLine[] = [{ status: reach.healthy ? 'ok' : 'warn', name, detail: `${where} (${reach.detail})` }];
-    const problems = await checkIndexTemplates(client, config.elasticsearch);
+    const problems = [...await checkIndexTemplates(client, config.elasticsearch), ...await checkIndexReplicas(client, config.elasticsearch)];
     for (const p of problems) lines.push({ status: 'warn', name, detail: p });
     return lines;
   } catch (err) {

@@ -10,7 +10,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, type FileReadError } from '../fil
 import { readReplayOutcomes, type ReplayOutcomes } from '../mailbox-state/outcome-tally.js';
 import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
-import { messageQueueName, queuePrefix } from '../queue/queue-names.js';
+import { messageQueueName, stateKeyPrefix } from '../queue/queue-names.js';
 import { checkRedisReachable, describeRedisError } from '../queue/redis-reachable.js';
 import { stderrConnectionErrors } from './stderr-connection-errors.js';
 import { DirectTarget } from '../replay/direct-target.js';
@@ -147,7 +147,7 @@ async function runReplay(args: string[], io: CommandIo, deps: ReplayCommandDeps)
       + `${read.errors > 0 ? `, ${read.errors} could not be read` : ''}\n`);
     if (read.stopped) return await stopped(`while reading; the ${target.jobIds.length} jobs enqueued stay on the queue for the workers, run the same replay again to finish`);
     if (!values['no-wait'] && target.jobIds.length > 0) {
-      const tally = (): Promise<ReplayOutcomes> => readReplayOutcomes(connection, queuePrefix(config), target.runId);
+      const tally = (): Promise<ReplayOutcomes> => readReplayOutcomes(connection, stateKeyPrefix(config), target.runId);
       await waitForWorkers(target, io, mode, read.messages, tally);
       const outcomes = await tally();
       await io.stdout.write(`replayed ${read.messages} messages: ${outcomeText(outcomes)}${expiredNote(outcomes.expired, config)}\n`);

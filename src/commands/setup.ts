@@ -44,6 +44,9 @@ export const setupCommand: Command = {
       const changes = await ensureIndexTemplates(client, config);
       for (const c of changes) {
         await io.stdout.write(`${c.action.padEnd(9)} index template ${c.name} (version ${c.version})\n`);
+        if (c.replicasChanged !== undefined) {
+          await io.stdout.write(`          replicas of ${c.replicasChanged.length} existing ${c.replicasChanged.length === 1 ? 'index' : 'indices'} set as configured (${c.replicasChanged.join(', ')})\n`);
+        }
         for (const p of c.problems ?? []) await io.stderr.write(`warning: ${p}\n`);
       }
       await io.stdout.write(`index templates ready (${changes.length} checked)\n`);

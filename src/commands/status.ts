@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { readMailboxStatuses, type MailboxStatus } from '../mailbox-state/mailbox-status.js';
 import { createRedis } from '../queue/connection.js';
 import { openMessageQueue } from '../queue/message-queue.js';
-import { queuePrefix } from '../queue/queue-names.js';
+import { stateKeyPrefix } from '../queue/queue-names.js';
 import { createSearchStore } from '../sink/create-client.js';
 import { checkRedisReachable, describeRedisError } from '../queue/redis-reachable.js';
 import { stderrConnectionErrors } from './stderr-connection-errors.js';
@@ -57,7 +57,7 @@ export const statusCommand: Command = {
     });
     try {
       const report: StatusReport = {
-        mailboxes: await readMailboxStatuses(redis, queuePrefix(config)),
+        mailboxes: await readMailboxStatuses(redis, stateKeyPrefix(config)),
         queue: await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'),
         documents: await documentCounts(es, config.elasticsearch.indexPrefix,
           [config.elasticsearch.apiKey, config.elasticsearch.password].filter((s): s is string => s !== undefined)),

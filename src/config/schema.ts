@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import { alertConfigSchema } from '../alerts/alert-config.js';
 import { GATEWAY_IDS } from '../parsers/gateway-ids.js';
+import { CLUSTER_NODE_EXPECTED, DEFAULT_REDIS_PORT, DEFAULT_SENTINEL_PORT, SENTINEL_EXPECTED, parseRedisNode } from './redis-node.js';
 
 const MIB = 1024 * 1024;
 
 /** Keys whose values are secrets: never logged, never echoed in errors, `[redacted]` by redactConfig. */
-export const SECRET_KEYS: readonly string[] = ['password', 'accessToken', 'apiKey', 'clientSecret', 'refreshToken'];
+export const SECRET_KEYS: readonly string[] = ['password', 'accessToken', 'apiKey', 'clientSecret', 'refreshToken', 'sentinelPassword'];
 
 /**
  * `<secret>File` keys kept as paths and read again by the program while it runs (a token file that a
@@ -103,15 +104,41 @@ function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
+function redisNode(expected: string, defaultPort: number) {
+  return z.string(message(expected)).refine((value) => parseRedisNode(value, defaultPort) !== undefined, expected);
+}
+
+/** Where Redis is: exactly one of these keys is set. */
+const REDIS_TOPOLOGY_KEYS = ['url', 'cluster', 'sentinels'] as const;
+
 const redisSchema = z
   .object({
-    /** Redis URL, `redis://host:6379/0` or `rediss://…` for TLS. Credentials are better given below. */
-    url: urlWithScheme(['redis', 'rediss']),
-    /** ACL user name (Redis 6+). Needs `password`. */
+    /** Redis URL of a single server, `redis://host:6379/0` or `rediss://…` for TLS. Credentials are better given below. Exactly one of url, cluster, sentinels. */
+    url: urlWithScheme(['redis', 'rediss']).optional(),
+    /**
+     * Redis Cluster: some of its nodes (`redis://host:port`, `rediss://…` or `host:port`); the client finds the
+     * rest. The queue's keys get a hash tag (README "Redis Cluster and Sentinel"). Exactly one of url, cluster, sentinels.
+     */
+    cluster: list(redisNode(CLUSTER_NODE_EXPECTED, DEFAULT_REDIS_PORT), 'expected a list of one or more cluster nodes').describe(ENV_LIST).optional(),
+    /**
+     * Redis Sentinel: the sentinels (`host:port`, port 26379 when absent, or `redis://` / `rediss://` URLs) that
+     * tell where the master of `name` is. Exactly one of url, cluster, sentinels.
+     */
+    sentinels: list(redisNode(SENTINEL_EXPECTED, DEFAULT_SENTINEL_PORT), 'expected a list of one or more sentinels').describe(ENV_LIST).optional(),
+    /** The Sentinel master group name (`sentinel monitor <name> …` in sentinel.conf). Required with sentinels. */
+    name: text('expected the master group name the sentinels monitor').optional(),
+    /** ACL user name (Redis 6+) on the Redis servers (every cluster node, the Sentinel master and replicas). Needs `password`. */
     username: text().optional(),
     /** Redis password. Secret: may be given as `passwordFile` (a path) or `MAILVERDICT_REDIS_PASSWORD_FILE`. */
     password: text().optional(),
-    /** TLS settings; present = connect with TLS even when the URL says `redis://`. */
+    /** ACL user name on the sentinels themselves, when they require one. Needs `sentinelPassword`. */
+    sentinelUsername: text().optional(),
+    /** Password of the sentinels themselves (`requirepass` in sentinel.conf). Secret: may be given as `sentinelPasswordFile`. */
+    sentinelPassword: text().optional(),
+    /**
+     * TLS settings of the Redis servers; present = connect with TLS even when the URL says `redis://`. With
+     * sentinels, the sentinels use TLS when given as `rediss://` and then trust the same CA.
+     */
     tls: z
       .object({
         /** PEM file with the CA certificate(s) to trust instead of the system store. */
@@ -128,8 +155,36 @@ const redisSchema = z
   }, message('expected a mapping'))
   .strict()
   .superRefine((redis, ctx) => {
+    const noValue = { noValue: true };
+    const given = REDIS_TOPOLOGY_KEYS.filter((key) => redis[key] !== undefined);
+    if (given.length === 0) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected one of url (a single server), cluster (Redis Cluster nodes) or sentinels (with name), got none', params: noValue });
+    }
+    if (given.length > 1) {
+      ctx.addIssue({ code: 'custom', path: [given[1]!], message: `expected only one of url, cluster or sentinels, got ${given.join(' and ')}`, params: noValue });
+    }
+    if (redis.sentinels !== undefined && redis.name === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['name'], message: 'missing, expected the master group name the sentinels monitor because sentinels is set', params: noValue });
+    }
+    for (const key of ['name', 'sentinelUsername', 'sentinelPassword'] as const) {
+      if (redis[key] !== undefined && redis.sentinels === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'expected no value: it is used only with sentinels', params: noValue });
+      }
+    }
     if (redis.username !== undefined && redis.password === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['password'], message: 'expected a password because username is set', params: { noValue: true } });
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'expected a password because username is set', params: noValue });
+    }
+    if (redis.sentinelUsername !== undefined && redis.sentinelPassword === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sentinelPassword'], message: 'expected a password because sentinelUsername is set', params: noValue });
+    }
+    for (const key of ['cluster', 'sentinels'] as const) {
+      const nodes = redis[key];
+      if (nodes === undefined) continue;
+      // Entries that are not node addresses have their own issue.
+      const schemes = new Set(nodes.map((n) => parseRedisNode(n, 1)?.tls).filter((tls) => tls !== undefined));
+      if (schemes.size > 1) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'expected every entry with TLS (rediss://) or every one without, got both', params: noValue });
+      }
     }
   });
 
@@ -153,6 +208,12 @@ const elasticsearchSchema = z
     indexPrefix: text('expected 1-64 lowercase letters, digits, ".", "_" or "-"')
       .regex(INDEX_PREFIX, 'expected 1-64 lowercase letters, digits, ".", "_" or "-"')
       .default('mailverdict'),
+    /**
+     * Replica shards per primary of every mailverdict index: set in the index templates and on the existing indices
+     * by `mailverdict setup`. On a cluster, 1 or more keeps every document when a node dies. When absent, replicas
+     * auto-expand 0-1 (none on a single node, one once there is a second).
+     */
+    replicas: integer(0, 32).optional(),
     /** Monthly indices older than this many months are deleted by the retention task. @default 13 */
     retentionMonths: integer(1, 1200).default(13),
     /** Most documents in one bulk request. @default 1000 */
@@ -464,7 +525,7 @@ const logSchema = z
 
 export const configSchema = z
   .object({
-    /** Redis for the BullMQ queue, watermarks and mailbox locks. */
+    /** Redis for the BullMQ queue, watermarks and mailbox locks: one server (url), a Redis Cluster or Sentinel. */
     redis: redisSchema,
     /** Elasticsearch the documents are indexed into. */
     elasticsearch: elasticsearchSchema,

@@ -1,7 +1,7 @@
 // Per-mailbox status kept in the mailbox's Redis state hash, so `mailverdict status` and the alerter
 // can read what every collector is doing without talking to it. Error text stored here is a bounded
 // code plus a short message that never contains credentials.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import { mailboxIndexKey, mailboxKeys, type MailboxRef } from './mailbox-keys.js';
 
 export type CollectorPhase = 'connecting' | 'backfill' | 'waiting' | 'backpressure' | 'error' | 'stopped' | 'locked_elsewhere';
@@ -37,7 +37,7 @@ export interface MailboxStatus extends MailboxRef {
   collector?: string;
 }
 
-export async function writeMailboxStatus(redis: Redis, prefix: string, ref: MailboxRef, update: MailboxStatusUpdate): Promise<void> {
+export async function writeMailboxStatus(redis: RedisClient, prefix: string, ref: MailboxRef, update: MailboxStatusUpdate): Promise<void> {
   const fields: Record<string, string> = { account: ref.account, mailbox: ref.mailbox };
   for (const [k, v] of Object.entries(update)) if (v !== undefined) fields[k] = String(v);
   const key = mailboxKeys(prefix, ref).state;
@@ -69,17 +69,17 @@ export function statusFromHash(hash: Record<string, string>): MailboxStatus | un
   return out;
 }
 
-/** Every mailbox any collector of this key prefix has reported on. */
-export async function readMailboxStatuses(redis: Redis, prefix: string): Promise<MailboxStatus[]> {
+/**
+ * Every mailbox any collector of this key prefix has reported on. One read per mailbox (sent together, not
+ * one pipeline): each mailbox's state is in its own Redis Cluster slot, and a cluster refuses a pipeline or
+ * transaction across slots. A mailbox whose read fails is left out; the others are still shown.
+ */
+export async function readMailboxStatuses(redis: RedisClient, prefix: string): Promise<MailboxStatus[]> {
   const keys = (await redis.smembers(mailboxIndexKey(prefix))).sort();
-  if (keys.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const k of keys) pipeline.hgetall(k);
-  const results = (await pipeline.exec()) ?? [];
+  const hashes = await Promise.all(keys.map((k) => redis.hgetall(k).catch(() => undefined)));
   const out: MailboxStatus[] = [];
-  for (const [err, value] of results) {
-    if (err !== null) continue;
-    const status = statusFromHash(value as Record<string, string>);
+  for (const hash of hashes) {
+    const status = hash === undefined ? undefined : statusFromHash(hash);
     if (status !== undefined) out.push(status);
   }
   return out;

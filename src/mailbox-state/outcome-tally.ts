@@ -3,7 +3,7 @@
 // (indexed, already indexed, dead-lettered, expired) in a short-lived hash that `mailverdict replay` reads for
 // its live progress and its summary while the workers process its jobs. A batch retried after its counts were
 // written is counted again: the tally is a progress report, the index is the record.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import { mailboxKeys, type MailboxRef } from './mailbox-keys.js';
 
 /** Replay tallies outlive any replay that waits for its jobs, and then go away by themselves. */
@@ -14,7 +14,7 @@ export function replayTallyKey(prefix: string, runId: string): string {
 }
 
 /** Adds `count` to the mailbox's `expired` counter (shown by `status`). */
-export async function addExpiredToMailbox(redis: Redis, prefix: string, ref: MailboxRef, count: number): Promise<void> {
+export async function addExpiredToMailbox(redis: RedisClient, prefix: string, ref: MailboxRef, count: number): Promise<void> {
   if (count > 0) await redis.hincrby(mailboxKeys(prefix, ref).state, 'expired', count);
 }
 
@@ -28,7 +28,7 @@ export interface ReplayOutcomes {
 const OUTCOME_FIELDS = ['created', 'duplicates', 'deadLettered', 'expired'] as const;
 
 /** Adds a batch's outcomes to its replay run's counters. */
-export async function addReplayOutcomes(redis: Redis, prefix: string, runId: string, outcomes: ReplayOutcomes): Promise<void> {
+export async function addReplayOutcomes(redis: RedisClient, prefix: string, runId: string, outcomes: ReplayOutcomes): Promise<void> {
   const key = replayTallyKey(prefix, runId);
   const tx = redis.multi();
   for (const field of OUTCOME_FIELDS) if (outcomes[field] > 0) tx.hincrby(key, field, outcomes[field]);
@@ -36,7 +36,7 @@ export async function addReplayOutcomes(redis: Redis, prefix: string, runId: str
 }
 
 /** A replay run's counters so far (0 where nothing was recorded). */
-export async function readReplayOutcomes(redis: Redis, prefix: string, runId: string): Promise<ReplayOutcomes> {
+export async function readReplayOutcomes(redis: RedisClient, prefix: string, runId: string): Promise<ReplayOutcomes> {
   const values = await redis.hmget(replayTallyKey(prefix, runId), ...OUTCOME_FIELDS);
   const n = (i: number): number => {
     const value = Number(values[i] ?? 0);

@@ -2,7 +2,7 @@
 // enqueued is indexed (docs/principles.md 1). Batches cover UID intervals (lo, hi] that the collector
 // reads contiguously; workers report finished intervals, and the watermark advances only while the
 // finished intervals touch it. Each interval is merged once, so a report costs O(intervals merged).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import { mailboxIndexKey, mailboxKeys, type MailboxKeys, type MailboxRef } from './mailbox-keys.js';
 
 export interface UidInterval {
@@ -71,7 +71,7 @@ export class Watermark {
   readonly keys: MailboxKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     readonly ref: MailboxRef,
   ) {

@@ -1,5 +1,5 @@
 // Replay through the queue: each batch becomes a MessageBatchJob like the collector's (header block and MIME
-// part headers, base64), so the ordinary workers parse and index it and scaling works the same. Files have
+// part headers, as the collector encodes them), so the ordinary workers parse and index it and scaling works the same. Files have
 // no mailbox: jobs name the pseudo account "replay" and a per-run mailbox, with UIDs numbering the messages
 // of the run; no watermark exists for it, so a worker's watermark report for such a job changes nothing.
 // `files` names each message's file (a worker that knows it records source.kind "file" and the path).
@@ -8,7 +8,7 @@ import type { Queue } from 'bullmq';
 import { isBlankHeaderSection, rawMessageId } from '../document/document-id.js';
 import { readMessage } from '../headers/read-message.js';
 import { batchJobOptions } from '../queue/job-options.js';
-import { batchJobId, type FetchedMessage, type MessageBatchJob } from '../queue/message-batch.js';
+import { batchJobId, encodeHeaderBytes, HEADER_ENCODING, type FetchedMessage, type MessageBatchJob } from '../queue/message-batch.js';
 import { MESSAGE_BATCH_JOB } from '../queue/queue-names.js';
 import type { ReplayMessage, ReplayTarget } from './replay-files.js';
 import { sleepUnlessStopped } from './replay-stopped.js';
@@ -49,6 +49,7 @@ export class QueueTarget implements ReplayTarget {
       uidvalidity: 0,
       fromUid,
       messages,
+      headerEncoding: HEADER_ENCODING,
       enqueuedAt: new Date().toISOString(),
       files: batch.map((m) => m.path),
     };
@@ -70,19 +71,19 @@ export class QueueTarget implements ReplayTarget {
   }
 }
 
-/** What the collector would have fetched for this message: BODY[HEADER] and each part's MIME header. */
+/** What the collector would have fetched for this message: BODY[HEADER] and each part's MIME header (HEADER_ENCODING). */
 export function toFetched(m: ReplayMessage, uid: number): FetchedMessage {
   const { headerBytes, block } = readMessage(m.raw);
   // Part headers are rebuilt from the parsed fields (the reader keeps no raw part bytes); the parsers read
   // names and values, so the rebuilt section gives the same document.
   const parts = block.parts.map((p) => ({
     path: p.path,
-    headers: Buffer.from(p.fields.map((f) => `${f.originalKey}: ${f.value}\r\n`).join(''), 'utf8').toString('base64'),
+    headers: encodeHeaderBytes(Buffer.from(p.fields.map((f) => `${f.originalKey}: ${f.value}\r\n`).join(''), 'utf8')),
   }));
   const fetched: FetchedMessage = {
     uid,
     size: m.raw.byteLength,
-    headers: Buffer.from(headerBytes.buffer, headerBytes.byteOffset, headerBytes.byteLength).toString('base64'),
+    headers: encodeHeaderBytes(headerBytes),
     parts,
   };
   // The worker sees header bytes only: the id of a header-less message travels with it (same as --direct).

@@ -1,12 +1,18 @@
 // The search store from the `elasticsearch` config section: the engine's own official client (Elasticsearch or
 // OpenSearch) with the nodes, basic auth or API key, CA file, certificate verification and request timeout.
-// Neither client calls GET / on its own.
+// Neither client calls GET / on its own. Every configured node is in the client's pool (requests rotate over
+// them; a node that fails is set aside and tried again later) and sniffing stays off: the addresses a cluster
+// publishes are often not the ones mailverdict can reach (containers, proxies, cloud endpoints), so the
+// configured list is the whole truth.
 import { readFileSync } from 'node:fs';
 import { Client, type ClientOptions } from '@elastic/elasticsearch';
 import { SinkError } from './errors.js';
 import { createOpenSearchStore } from './opensearch-store.js';
 import type { SearchStore } from './search-store.js';
 import { sinkConfig, type SinkConfig, type SinkConfigInput } from './sink-config.js';
+
+/** Both clients' defaults, stated here so that a change of default upstream cannot turn sniffing on. */
+const NO_SNIFFING = { sniffOnStart: false, sniffInterval: false, sniffOnConnectionFault: false } as const;
 
 export function createSearchStore(input: SinkConfigInput): SearchStore {
   const config = sinkConfig(input);
@@ -21,6 +27,7 @@ export function createSearchStore(input: SinkConfigInput): SearchStore {
     }
     return createOpenSearchStore({
       nodes: config.nodes,
+      ...NO_SNIFFING,
       name: 'mailverdict',
       requestTimeout: config.requestTimeoutMs,
       maxRetries: config.maxRetries,
@@ -30,6 +37,7 @@ export function createSearchStore(input: SinkConfigInput): SearchStore {
   }
   const options: ClientOptions = {
     nodes: config.nodes,
+    ...NO_SNIFFING,
     name: 'mailverdict',
     requestTimeout: config.requestTimeoutMs,
     // Transport-level retries are immediate and go to the next node; BulkSink turns them off per request

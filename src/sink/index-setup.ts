@@ -1,13 +1,15 @@
 // Installs and checks the composable index templates in mappings/ (the single source of field types).
 // The files are written for the default prefix `mailverdict`; the configured prefix replaces it in the
-// template name and index patterns. Each file's top-level `version` (or `_meta.version`) says whether the
-// installed template is current.
+// template name and index patterns, and `elasticsearch.replicas` (when set) their replica count. Each file's
+// top-level `version` (or `_meta.version`) says whether the installed template is current; a template or an
+// existing index whose replicas differ from the configuration is brought in line too.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SearchStore } from './search-store.js';
 import { packageFile } from '../package-file.js';
 import { SinkError, statusCodeOf } from './errors.js';
 import { indexPrefixProblem } from './index-name.js';
+import { describeReplicas, replicaSettingOf, replicaSettingsBody, replicasMatch, withReplicas, type ReplicaSetting } from './replicas.js';
 import { sinkConfig, type SinkConfigInput } from './sink-config.js';
 
 /** The prefix the files in mappings/ are written for. */
@@ -29,8 +31,10 @@ export interface TemplateChange {
   name: string;
   action: 'created' | 'updated' | 'unchanged';
   version: number;
-  /** Existing indices the template's new fields could not be added to. */
+  /** Existing indices the template's new fields or replica count could not be applied to. */
   problems?: string[];
+  /** Existing indices whose replica count was changed to the configured one. */
+  replicasChanged?: string[];
 }
 
 export interface IndexSetupOptions {
@@ -68,8 +72,20 @@ export function loadIndexTemplates(prefix: string, mappingsDir: string = DEFAULT
   });
 }
 
+/** The templates for this configuration: prefix and replica count applied. */
+export function configuredTemplates(config: SinkConfigInput, mappingsDir?: string): IndexTemplateSpec[] {
+  const { indexPrefix, replicas } = sinkConfig(config);
+  return loadIndexTemplates(indexPrefix, mappingsDir).map((spec) => ({ ...spec, body: withReplicas(spec.body, replicas) }));
+}
+
+/** The replica setting a template body gives its indices. */
+export function templateReplicas(spec: IndexTemplateSpec): ReplicaSetting {
+  return replicaSettingOf((spec.body['template'] as { settings?: unknown } | undefined)?.settings);
+}
+
 /**
- * Install every template that is missing or older than its file (idempotent: a second run changes nothing).
+ * Install every template that is missing, older than its file, or set to other replicas than configured
+ * (idempotent: a second run changes nothing).
  * A template installed by a newer mailverdict (higher version) is left alone.
  */
 export async function ensureIndexTemplates(
@@ -77,11 +93,15 @@ export async function ensureIndexTemplates(
   config: SinkConfigInput,
   options: IndexSetupOptions = {},
 ): Promise<TemplateChange[]> {
-  const specs = loadIndexTemplates(sinkConfig(config).indexPrefix, options.mappingsDir);
+  const specs = configuredTemplates(config, options.mappingsDir);
   const changes: TemplateChange[] = [];
   for (const spec of specs) {
     const installed = await getInstalled(client, spec.name);
-    if (installed !== undefined && installed.version !== undefined && installed.version >= spec.version && samePatterns(installed.patterns, spec.indexPatterns)) {
+    const current = installed !== undefined && installed.version !== undefined && installed.version >= spec.version &&
+      samePatterns(installed.patterns, spec.indexPatterns);
+    // A newer mailverdict's template is never replaced by this one's, not even for its replica count.
+    const newer = installed?.version !== undefined && installed.version > spec.version;
+    if (current && (newer || replicasMatch(installed.replicas, templateReplicas(spec)))) {
       changes.push({ name: spec.name, action: 'unchanged', version: spec.version });
       continue;
     }
@@ -92,31 +112,48 @@ export async function ensureIndexTemplates(
   }
   // A template shapes only indices created after it. Indices that already exist (this month's) get the
   // template's fields too — additions only, which Elasticsearch allows — or a strict mapping would turn
-  // every document carrying a new field into a dead letter until the next month.
+  // every document carrying a new field into a dead letter until the next month. Their replica count follows
+  // the configuration at once, not only from next month's index on.
   for (const [i, spec] of specs.entries()) {
-    const problems = await addFieldsToExistingIndices(client, spec);
+    const { problems, replicasChanged } = await updateExistingIndices(client, spec);
     const change = changes[i];
-    if (problems.length > 0 && change !== undefined) change.problems = problems;
+    if (change === undefined) continue;
+    if (problems.length > 0) change.problems = problems;
+    if (replicasChanged.length > 0) change.replicasChanged = replicasChanged;
   }
   return changes;
 }
 
-/** Adds the template's fields to each existing index it matches; an index that refuses (a conflicting
- * mapping from elsewhere) is reported, not fatal, so one foreign index cannot stop the pipeline. */
-async function addFieldsToExistingIndices(client: SearchStore, spec: IndexTemplateSpec): Promise<string[]> {
+/** Adds the template's fields to each existing index it matches and sets its replica count; an index that
+ * refuses (a conflicting mapping from elsewhere) is reported, not fatal, so one foreign index cannot stop the pipeline. */
+async function updateExistingIndices(client: SearchStore, spec: IndexTemplateSpec): Promise<{ problems: string[]; replicasChanged: string[] }> {
   const mappings = (spec.body['template'] as { mappings?: { properties?: Record<string, unknown> } } | undefined)?.mappings;
-  if (mappings?.properties === undefined) return [];
-  const existing = await request(`GET ${spec.indexPatterns.join(',')}`, () =>
-    client.indices.get({ index: spec.indexPatterns.join(','), allow_no_indices: true, ignore_unavailable: true, expand_wildcards: 'open' }));
+  const wanted = templateReplicas(spec);
+  const existing = await existingIndices(client, spec);
   const problems: string[] = [];
-  for (const index of Object.keys(existing)) {
+  const replicasChanged: string[] = [];
+  for (const [index, state] of Object.entries(existing)) {
+    if (mappings?.properties !== undefined) {
+      try {
+        await client.indices.putMapping({ index, properties: mappings.properties } as Parameters<SearchStore['indices']['putMapping']>[0]);
+      } catch (err) {
+        problems.push(`index ${index} keeps its old mapping: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
+      }
+    }
+    if (replicasMatch(replicaSettingOf(state.settings), wanted)) continue;
     try {
-      await client.indices.putMapping({ index, properties: mappings.properties } as Parameters<SearchStore['indices']['putMapping']>[0]);
+      await client.indices.putSettings({ index, settings: replicaSettingsBody(wanted) } as Parameters<SearchStore['indices']['putSettings']>[0]);
+      replicasChanged.push(index);
     } catch (err) {
-      problems.push(`index ${index} keeps its old mapping: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
+      problems.push(`index ${index} keeps its replica count: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
     }
   }
-  return problems;
+  return { problems, replicasChanged };
+}
+
+async function existingIndices(client: SearchStore, spec: IndexTemplateSpec): Promise<Record<string, { settings?: unknown }>> {
+  const index = spec.indexPatterns.join(',');
+  return request(`GET ${index}`, () => client.indices.get({ index, allow_no_indices: true, ignore_unavailable: true, expand_wildcards: 'open' }));
 }
 
 /** Problems with the installed templates (missing, outdated, other index patterns); empty when all is well. */
@@ -125,7 +162,7 @@ export async function checkIndexTemplates(
   config: SinkConfigInput,
   options: IndexSetupOptions = {},
 ): Promise<string[]> {
-  const specs = loadIndexTemplates(sinkConfig(config).indexPrefix, options.mappingsDir);
+  const specs = configuredTemplates(config, options.mappingsDir);
   const problems: string[] = [];
   for (const spec of specs) {
     const installed = await getInstalled(client, spec.name);
@@ -139,12 +176,43 @@ export async function checkIndexTemplates(
       problems.push(
         `index template ${spec.name} matches ${installed.patterns.join(',')}, expected ${spec.indexPatterns.join(',')} (run \`mailverdict setup\`)`,
       );
+    } else if (installed.version === spec.version && !replicasMatch(installed.replicas, templateReplicas(spec))) {
+      problems.push(`index template ${spec.name} gives ${describeReplicas(installed.replicas)}, ${replicasWanted(config, spec)} (run \`mailverdict setup\`)`);
     }
   }
   return problems;
 }
 
-async function getInstalled(client: SearchStore, name: string): Promise<{ version: number | undefined; patterns: string[] } | undefined> {
+/**
+ * Existing indices whose replica count differs from the configuration (`mailverdict setup` changes them), one line
+ * per template. Separate from checkIndexTemplates: a worker need not refuse to start over it.
+ */
+export async function checkIndexReplicas(
+  client: SearchStore,
+  config: SinkConfigInput,
+  options: IndexSetupOptions = {},
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const spec of configuredTemplates(config, options.mappingsDir)) {
+    const wanted = templateReplicas(spec);
+    const existing = await existingIndices(client, spec);
+    const off = Object.entries(existing).filter(([, state]) => !replicasMatch(replicaSettingOf(state.settings), wanted));
+    if (off.length === 0) continue;
+    const names = off.map(([index, state]) => `${index} (${describeReplicas(replicaSettingOf(state.settings))})`).sort();
+    const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+    problems.push(`${off.length === 1 ? 'index' : `${off.length} indices`} ${shown}: ${replicasWanted(config, spec)} (run \`mailverdict setup\`)`);
+  }
+  return problems;
+}
+
+function replicasWanted(config: SinkConfigInput, spec: IndexTemplateSpec): string {
+  const replicas = sinkConfig(config).replicas;
+  return replicas === undefined
+    ? `expected ${describeReplicas(templateReplicas(spec))} as mappings/${spec.file} says (elasticsearch.replicas is not set)`
+    : `expected ${describeReplicas(templateReplicas(spec))} (elasticsearch.replicas: ${replicas})`;
+}
+
+async function getInstalled(client: SearchStore, name: string): Promise<{ version: number | undefined; patterns: string[]; replicas: ReplicaSetting } | undefined> {
   try {
     const response = await client.indices.getIndexTemplate({ name });
     const found = response.index_templates.find((t) => t.name === name);
@@ -154,6 +222,7 @@ async function getInstalled(client: SearchStore, name: string): Promise<{ versio
     return {
       version: templateVersion(template),
       patterns: Array.isArray(patterns) ? patterns.map(String) : typeof patterns === 'string' ? [patterns] : [],
+      replicas: replicaSettingOf((template['template'] as { settings?: unknown } | undefined)?.settings),
     };
   } catch (err) {
     if (statusCodeOf(err) === 404) return undefined;

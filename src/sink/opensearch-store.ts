@@ -19,7 +19,7 @@ const SEARCH_BODY = new Set([
   'search_after', 'collapse', 'highlight', 'fields', 'docvalue_fields', 'script_fields', 'min_score',
 ]);
 
-/** `bodyKeys`: the request fields that form the body; 'rest' = all but URL_PARAMS; `document`/`operations` = that field is the body. */
+/** `bodyKeys`: the request fields that form the body; 'rest' = all but URL_PARAMS; `document`/`operations`/`settings` = that field is the body. */
 type BodyRule = ReadonlySet<string> | 'rest' | 'none' | { field: string };
 
 function split(request: object | undefined, rule: BodyRule): Record<string, unknown> {
@@ -56,6 +56,7 @@ export class OpenSearchStore implements SearchStore {
       get: api(indices.get.bind(indices), 'none'),
       getMapping: api(indices.getMapping.bind(indices), 'none'),
       putMapping: api(indices.putMapping.bind(indices), 'rest'),
+      putSettings: api(indices.putSettings.bind(indices), { field: 'settings' }),
       create: api(indices.create.bind(indices), 'rest'),
       close: api(indices.close.bind(indices), 'none'),
       delete: api(indices.delete.bind(indices), 'none'),

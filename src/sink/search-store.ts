@@ -31,6 +31,7 @@ export interface SearchStore {
     get(request: estypes.IndicesGetRequest, options?: StoreRequestOptions): Promise<estypes.IndicesGetResponse>;
     getMapping(request: estypes.IndicesGetMappingRequest, options?: StoreRequestOptions): Promise<estypes.IndicesGetMappingResponse>;
     putMapping(request: estypes.IndicesPutMappingRequest, options?: StoreRequestOptions): Promise<unknown>;
+    putSettings(request: estypes.IndicesPutSettingsRequest, options?: StoreRequestOptions): Promise<unknown>;
     create(request: estypes.IndicesCreateRequest, options?: StoreRequestOptions): Promise<unknown>;
     close(request: estypes.IndicesCloseRequest, options?: StoreRequestOptions): Promise<unknown>;
     delete(request: estypes.IndicesDeleteRequest, options?: StoreRequestOptions): Promise<unknown>;

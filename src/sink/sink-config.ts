@@ -13,6 +13,8 @@ export interface SinkConfig {
   password?: string | undefined;
   caFile?: string | undefined;
   rejectUnauthorized: boolean;
+  /** Replica shards per primary in the templates and existing indices; undefined = as mappings/ says (auto-expand 0-1). */
+  replicas?: number | undefined;
   /** Monthly indices are `<indexPrefix>-YYYY.MM`; dead letters `<indexPrefix>-deadletter`. */
   indexPrefix: string;
   retentionMonths: number;

@@ -1,6 +1,6 @@
 // Scan completeness (Interceptor-Info, "not scanned, <reason>", KATA, CEF statuses) → scan.status + reason
 // (docs/gateways.md §7.2, §1.1; localized aliases §7.7 and the pt-BR KSMG doc's translated Interceptor-Info labels).
-import type { ScanReason, ScanStatus } from '../../document/enums.js';
+import { INCOMPLETE_SCAN_STATUSES, type ScanReason, type ScanStatus } from '../../document/enums.js';
 import { normalizeToken, splitFirstComma, tokenTable } from './normalize-token.js';
 
 export interface CanonicalScanStatus {
@@ -54,7 +54,12 @@ export function toScanStatus(raw: string): CanonicalScanStatus | undefined {
   const key = normalizeToken(head);
   if (tail !== undefined && NOT_SCANNED.has(key)) {
     const known = REASONS.get(normalizeToken(tail));
-    return known ? { ...known } : { status: 'skipped', reason: 'other' };
+    if (known) return { ...known };
+    // A reason that is itself a completeness phrase (`NotScanned, timeout expired`) is that failure, exactly as
+    // the Interceptor-Info header alone would say it: the scan-incomplete rule must count it the same way.
+    const failure = STATUS.get(normalizeToken(tail));
+    if (failure !== undefined && INCOMPLETE_SCAN_STATUSES.includes(failure)) return { status: failure };
+    return { status: 'skipped', reason: 'other' };
   }
   if (tail === undefined && BARE_REASONS.has(key)) {
     const known = REASONS.get(key);

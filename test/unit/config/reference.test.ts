@@ -9,7 +9,9 @@ describe('configuration reference', () => {
     const keys = configKeys();
     expect(keys.find((k) => k.path === 'accounts[].afterCommit.moveTo')?.env).toBe('MAILVERDICT_ACCOUNTS_0_AFTER_COMMIT_MOVE_TO');
     expect(keys.find((k) => k.path === 'queue.batchMaxMessages')?.default).toBe('200');
-    expect(keys.find((k) => k.path === 'redis.url')?.required).toBe(true);
+    expect(keys.find((k) => k.path === 'elasticsearch.nodes')?.required).toBe(true);
+    // One of url, cluster and sentinels: none of them alone is required.
+    expect(keys.find((k) => k.path === 'redis.url')?.required).toBe(false);
     expect(keys.find((k) => k.path === 'log.format')?.type).toBe('`auto` \\| `json` \\| `pretty`');
     expect(keys.find((k) => k.path === 'accounts[].port')?.type).toBe('integer 1–65535');
     expect(keys.find((k) => k.path === 'accounts[].useIdle')?.type).toBe('boolean');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { documentId } from '../../../src/document/document-id.js';
 import { parseFetched, parseMessage } from '../../../src/parse/parse-message.js';
+import { decodeHeaderBytes, HEADER_ENCODING } from '../../../src/queue/message-batch.js';
 import { toFetched } from '../../../src/replay/queue-target.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -49,7 +50,7 @@ describe('parseMessage / parseFetched', () => {
     const raw = enc('\r\nonly a body\r\n');
     const fetched = toFetched({ path: 'x.eml', index: 0, raw }, 1);
     expect(fetched.headerlessId).toBe(parseMessage(raw, { origin: { kind: 'file' } }).id);
-    const viaWorker = parseFetched(Buffer.from(fetched.headers, 'base64'), [], { origin: { kind: 'file', path: 'x.eml' }, headerlessId: fetched.headerlessId! });
+    const viaWorker = parseFetched(decodeHeaderBytes(fetched.headers, HEADER_ENCODING), [], { origin: { kind: 'file', path: 'x.eml' }, headerlessId: fetched.headerlessId! });
     expect(viaWorker.id).toBe(fetched.headerlessId);
     expect(toFetched({ path: 'y.eml', index: 0, raw: enc(message) }, 2).headerlessId).toBeUndefined();
   });

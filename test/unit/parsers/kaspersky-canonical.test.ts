@@ -84,6 +84,9 @@ describe('toScanStatus (§7.2)', () => {
     ['filename', { status: 'skipped', reason: 'filename' }],
     ['not scanned, size-limit', { status: 'size_exceeded', reason: 'size' }],
     ['not scanned, something new', { status: 'skipped', reason: 'other' }],
+    // A not-scanned reason that names a failure counts as that failure (the scan-incomplete rule's statuses).
+    ['NotScanned, timeout expired', { status: 'timeout' }], ['not scanned, fallback', { status: 'fallback' }],
+    ['NotScanned, Error', { status: 'error' }], ['NotScanned, protection disabled', { status: 'skipped', reason: 'other' }],
     ['Error', { status: 'error' }], ['Scan Error', { status: 'error' }], ['BasesError', { status: 'error' }],
     ['Unable to connect local ctasd', { status: 'error' }],
     ['no applicable attachment filtering rules found', { status: 'not_applicable' }],

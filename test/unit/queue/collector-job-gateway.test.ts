@@ -28,6 +28,6 @@ describe('collector jobs carry the configured gateway', () => {
       .toEqual({ id: 'amavis', hostname: 'mail.example.org' });
     const plain = await enqueuedJob({}, { path: 'INBOX' });
     expect(plain.gateway).toBeUndefined();
-    expect(plain).toMatchObject({ account: 'q', mailbox: 'INBOX', uidvalidity: 7 });
+    expect(plain).toMatchObject({ account: 'q', mailbox: 'INBOX', uidvalidity: 7, headerEncoding: 'latin1' });
   });
 });

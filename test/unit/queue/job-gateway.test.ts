@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { ParsedMessage } from '../../../src/document/types.js';
 import { toFetched } from '../../../src/replay/queue-target.js';
-import type { MessageBatchJob } from '../../../src/queue/message-batch.js';
+import { HEADER_ENCODING, type MessageBatchJob } from '../../../src/queue/message-batch.js';
 import { processBatch } from '../../../workers/process-batch.js';
 
 const eml = new URL('../../fixtures/multi-gateway/klms-sa-rspamd-clamav.eml', import.meta.url);
@@ -25,7 +25,7 @@ async function topGatewayOf(job: MessageBatchJob, internalDomains?: string[]): P
 
 function job(extra: Partial<MessageBatchJob> = {}): MessageBatchJob {
   const raw = new Uint8Array(readFileSync(eml));
-  return { account: 'replay', mailbox: 'run-1', uidvalidity: 0, messages: [toFetched({ raw, path: 'x.eml', index: 0 }, 1)], files: ['x.eml'], ...extra };
+  return { account: 'replay', mailbox: 'run-1', uidvalidity: 0, messages: [toFetched({ raw, path: 'x.eml', index: 0 }, 1)], headerEncoding: HEADER_ENCODING, files: ['x.eml'], ...extra };
 }
 
 describe('MessageBatchJob.gateway', () => {

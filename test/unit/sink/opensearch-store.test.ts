@@ -13,7 +13,7 @@ function recordingClient(): { client: OsClient; calls: { method: string; params:
     calls.push({ method, params, options });
     return { body: { method } };
   };
-  const indices = Object.fromEntries(['refresh', 'get', 'getMapping', 'putMapping', 'create', 'close', 'delete', 'putAlias', 'resolveIndex',
+  const indices = Object.fromEntries(['refresh', 'get', 'getMapping', 'putMapping', 'putSettings', 'create', 'close', 'delete', 'putAlias', 'resolveIndex',
     'putIndexTemplate', 'getIndexTemplate', 'deleteIndexTemplate'].map((m) => [m, api(`indices.${m}`)]));
   const client = {
     indices, cluster: { health: api('cluster.health') },
@@ -51,6 +51,8 @@ describe('OpenSearchStore', () => {
     expect(calls[5]?.params).toEqual({ index: 'i', body: { query: { ids: { values: ['1'] } } } });
     await store.indices.delete({ index: ['a', 'b'], ignore_unavailable: true });
     expect(calls[6]?.params).toEqual({ index: ['a', 'b'], ignore_unavailable: true });
+    await store.indices.putSettings({ index: 'i', settings: { index: { number_of_replicas: 1 } } });
+    expect(calls[7]).toMatchObject({ method: 'indices.putSettings', params: { index: 'i', body: { index: { number_of_replicas: 1 } } } });
   });
 });
 
@@ -60,6 +62,17 @@ describe('createSearchStore', () => {
     expect(es).toBeInstanceOf(EsClient);
     const os = createSearchStore({ ...base, engine: 'opensearch', username: 'u', password: 'p' });
     expect(os).toBeInstanceOf(OpenSearchStore);
+    await es.close();
+    await os.close();
+  });
+
+  it('puts every configured node in the pool of either client', async () => {
+    const nodes = ['http://127.0.0.1:19220', 'http://127.0.0.1:19221', 'http://127.0.0.1:19222'];
+    const es = createSearchStore({ ...base, nodes }) as EsClient;
+    expect(es.connectionPool.connections.map((c) => c.url.toString())).toEqual(nodes.map((n) => `${n}/`));
+    const os = createSearchStore({ ...base, engine: 'opensearch', nodes }) as OpenSearchStore;
+    const pool = (os as unknown as { client: OsClient }).client.connectionPool as unknown as { connections: { url: URL }[] };
+    expect(pool.connections.map((c) => c.url.toString())).toEqual(nodes.map((n) => `${n}/`));
     await es.close();
     await os.close();
   });
