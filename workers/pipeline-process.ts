@@ -157,6 +157,8 @@ export async function startPipelineProcess(config: Config, options: PipelineProc
           watermarkLost: (account, mailbox) => logger.warn({ stage: 'collecting', account, mailbox },
             'watermark state missing in Redis: reading the mailbox again from the start; documents already indexed are not doubled'),
           lockLost: (account, mailbox, reason) => logger.warn({ stage: 'collecting', account, mailbox }, `mailbox lock lost: ${reason}`),
+          batchLost: (account, mailbox, { committed, position }) => logger.warn({ stage: 'collecting', account, mailbox, committed, position },
+            `the batch after UID ${committed} is no longer in the queue (lost in a Redis failover?): reading the mailbox again from the committed watermark; documents already indexed are not doubled`),
         },
       });
       stoppers.push(() => collector!.stop());

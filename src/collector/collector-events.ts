@@ -10,6 +10,11 @@ export interface CollectorEvents {
   uidvalidityChanged?(account: string, mailbox: string, change: { from: number; to: number }): void;
   /** The watermark state vanished from Redis (emptied, evicted): the mailbox is read again from the start. */
   watermarkLost?(account: string, mailbox: string): void;
+  /**
+   * The batch the committed watermark waits for is no longer in the queue (a Redis failover lost it, replication
+   * being asynchronous): the mailbox is read again from the watermark, `committed`, instead of from `position`.
+   */
+  batchLost?(account: string, mailbox: string, at: { committed: number; position: number }): void;
 }
 
 /** A bounded error code and a message fit for logs and status (secrets removed, length capped). */

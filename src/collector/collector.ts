@@ -71,6 +71,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     await queue.add(MESSAGE_BATCH_JOB, job, batchJobOptions(batchJobId(job)));
   };
   const waitingJobs = (): Promise<number> => queue.getWaitingCount();
+  // Completed batches are removed from the queue: a job it no longer knows is done or lost.
+  const jobPending = async (jobId: string): Promise<boolean> => !['unknown', 'completed', 'failed'].includes(await queue.getJobState(jobId));
 
   const loops: Promise<void>[] = [];
   for (const account of config.accounts) {
@@ -109,7 +111,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
             ...(deps.reconnectMaxMs !== undefined ? { reconnectMaxMs: deps.reconnectMaxMs } : {}),
             ...(deps.postCommitCheckMs !== undefined ? { postCommitCheckMs: deps.postCommitCheckMs } : {}),
             ...(deps.imapExtra !== undefined ? { imapExtra: deps.imapExtra } : {}),
-          }, { redis, keyPrefix: prefix, enqueue, waitingJobs, events: deps.events, tokens });
+          }, { redis, keyPrefix: prefix, enqueue, waitingJobs, jobPending, events: deps.events, tokens });
           const both = AbortSignal.any([stopping.signal, lost.signal]);
           try {
             await reader.run(both);

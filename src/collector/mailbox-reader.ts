@@ -5,10 +5,15 @@
 // Every pollIntervalMs the mailbox is opened again: a server may keep serving a deleted mailbox's
 // old view to a session that has it selected (Dovecot does when the delete falls outside IDLE),
 // and only a fresh SELECT/EXAMINE shows a recreated mailbox's new UIDVALIDITY.
+// Redis replicates asynchronously: after a failover the queue may have lost a batch the old master had
+// acknowledged (or the watermark lost a report the queue had not). The watermark then waits for a batch no
+// worker will ever process, while this reader's position is past it; so when idle, a reader whose position is
+// above the committed watermark asks the queue for the batch the watermark waits for, and reads again from the
+// watermark when the queue no longer holds it (document ids make the re-read harmless).
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { RedisClient } from '../queue/connection.js';
 import { Batcher, type BatchLimits } from '../queue/batcher.js';
-import { HEADER_ENCODING, type FetchedMessage, type MessageBatchJob } from '../queue/message-batch.js';
+import { batchJobId, HEADER_ENCODING, type FetchedMessage, type MessageBatchJob } from '../queue/message-batch.js';
 import type { AccountSettings, MailboxSettings } from './account-settings.js';
 import { accessTokenSource, type AccessTokenSource } from './access-token-source.js';
 import { describeError, type CollectorEvents } from './collector-events.js';
@@ -24,6 +29,8 @@ export interface MailboxReaderDeps {
   enqueue(job: MessageBatchJob): Promise<void>;
   /** Jobs waiting in the queue, for backpressure. */
   waitingJobs(): Promise<number>;
+  /** Whether the queue still holds the job (waiting, delayed or being processed); absent: never asked. */
+  jobPending?(jobId: string): Promise<boolean>;
   createClient?(options: ImapFlowOptions): ImapFlow;
   events?: CollectorEvents | undefined;
   /** The account's XOAUTH2 tokens, shared by its mailboxes; made from the account when absent. */
@@ -48,6 +55,14 @@ export interface MailboxReaderOptions {
  * Thrown inside a session to start over with a fresh connection and watermark. Not an error: a changed
  * UIDVALIDITY is routine (a mailbox deleted and recreated, a server migrated) and is reported as such.
  */
+/** A batch this session enqueued, until the watermark has passed it. */
+interface OutstandingBatch {
+  jobId: string;
+  /** The batch covers the UIDs in (lo, hi]. */
+  lo: number;
+  hi: number;
+}
+
 class ResyncNeeded extends Error {
   constructor(readonly reason: 'uidvalidity' | 'watermark') {
     super(reason === 'uidvalidity' ? 'UIDVALIDITY changed' : 'watermark state missing');
@@ -60,6 +75,7 @@ export class MailboxReader {
   private wake: (() => void) | undefined;
   private cursor = 0;
   private floor = 0;
+  private outstanding: OutstandingBatch[] = [];
   /** When the last immediate (no-delay) resync happened, so repeated resyncs back off. */
   private lastResyncAt = Number.NEGATIVE_INFINITY;
   private readonly tokens: AccessTokenSource | undefined;
@@ -149,6 +165,7 @@ export class MailboxReader {
       const { committed, reset } = await this.watermark.open(uidvalidity);
       if (reset && before !== undefined) this.deps.events?.uidvalidityChanged?.(this.ref.account, this.ref.mailbox, { from: before.uidvalidity, to: uidvalidity });
       this.cursor = committed;
+      this.outstanding = [];
       this.floor = await this.startFloor(client, box.uidNext);
       connected();
       // A last error older than this is shown as recovered by `status`.
@@ -196,12 +213,34 @@ export class MailboxReader {
           await applyPostCommit(client, this.watermark, uidvalidity, account.afterCommit ?? { action }, this.floor);
         }
         if (uids.length > 0) continue; // more may have arrived while we were busy
+        if (await this.rewindIfBatchLost(uidvalidity, state.committed)) continue;
         await this.waitForMail(signal, seenBefore, idleCapable, action !== 'none', () => closed);
       }
     } finally {
       signal.removeEventListener('abort', abortClose);
       if (!closed) await client.logout().catch(() => client.close());
     }
+  }
+
+  /**
+   * When the position is past the committed watermark and the batch the watermark waits for is no longer in
+   * the queue, moves the position back to the watermark (true: read again from there).
+   */
+  private async rewindIfBatchLost(uidvalidity: number, committed: number): Promise<boolean> {
+    this.outstanding = this.outstanding.filter((b) => b.hi > committed);
+    if (this.deps.jobPending === undefined || this.cursor <= committed) return false;
+    // Batches are contiguous from the session's start, so one covers the next UID the watermark needs; none
+    // does when the watermark went back below this session's start (state lost in a failover).
+    const awaited = this.outstanding.find((b) => b.lo <= committed);
+    if (awaited !== undefined && (await this.deps.jobPending(awaited.jobId))) return false;
+    // A worker reports a batch before its job leaves the queue: read the watermark again, after the queue, so a
+    // batch finished in between shows as progress rather than as lost.
+    const now = await this.watermark.read();
+    if (now === undefined || now.uidvalidity !== uidvalidity || now.committed !== committed) return false;
+    this.deps.events?.batchLost?.(this.ref.account, this.ref.mailbox, { committed, position: this.cursor });
+    this.cursor = committed;
+    this.outstanding = [];
+    return true;
   }
 
   /** UIDs at or below this were received before the start date and are not read. */
@@ -233,6 +272,7 @@ export class MailboxReader {
     const gateway = this.options.mailbox.gateway ?? this.options.account.gateway;
     if (gateway !== undefined) job.gateway = gateway.hostname === undefined ? { id: gateway.id } : { id: gateway.id, hostname: gateway.hostname };
     await this.deps.enqueue(job);
+    this.outstanding.push({ jobId: batchJobId(job), lo: this.cursor, hi: last.uid });
     this.cursor = last.uid;
     this.deps.events?.enqueued?.(this.ref.account, this.ref.mailbox, messages.length);
   }
