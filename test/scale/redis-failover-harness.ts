@@ -173,6 +173,7 @@ export async function backfillThroughFailover(
     const doneAt = new Date();
     log(`all ${expected.length} documents indexed and every mailbox committed at ${doneAt.toISOString()} ` +
       `(${((doneAt.getTime() - killedAt.getTime()) / 1000).toFixed(1)} s after the kill, ${((doneAt.getTime() - started) / 1000).toFixed(1)} s in all)`);
+    await logRecovery(processes, expected.length, log);
     for (const p of processes) await p.stop();
     return {
       fc, expected, cleanup,
@@ -182,6 +183,23 @@ export async function backfillThroughFailover(
     await cleanup();
     throw error;
   }
+}
+
+/** What the processes did to recover: messages read again, duplicates, the collectors' warnings about lost state. */
+async function logRecovery(processes: MvProcess[], messages: number, log: (line: string) => void): Promise<void> {
+  const sum = async (command: string, metric: string, labels: Record<string, string> = {}): Promise<number> => {
+    let total = 0;
+    for (const p of processes) if (p.command === command) total += await p.metric(metric, labels);
+    return total;
+  };
+  const fetched = await sum('collect', 'mailverdict_messages_fetched_total');
+  const created = await sum('work', 'mailverdict_messages_indexed_total', { outcome: 'created' });
+  const duplicates = await sum('work', 'mailverdict_messages_indexed_total', { outcome: 'duplicate' });
+  const lostState = processes.filter((p) => p.command === 'collect').flatMap((p) => p.logs())
+    .filter((l) => (l.level ?? 0) >= 40 && /no longer in the queue|watermark state missing|mailbox lock lost/.test(String(l.msg)))
+    .map((l) => `${String(l['mailbox'])}: ${String(l.msg).slice(0, 90)}${l['committed'] === undefined ? '' : ` (committed ${String(l['committed'])}, position ${String(l['position'])})`}`);
+  log(`collectors fetched ${fetched} messages (${fetched - messages} read again); workers created ${created} documents and met ` +
+    `${duplicates} duplicates; collector warnings about lost state: ${lostState.length === 0 ? 'none' : `\n  ${lostState.join('\n  ')}`}`);
 }
 
 /** Deletes the keys matching `pattern` on every master of a cluster, or on the Sentinel master. */
