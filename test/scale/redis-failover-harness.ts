@@ -112,8 +112,15 @@ export async function backfillThroughFailover(
   const client = createRedis(settings, 'command');
   const cleanup = async (): Promise<void> => {
     await fc.cleanup();
-    for (const pattern of [`${fc.keyPrefix}:*`, `{${fc.keyPrefix}}:*`]) await deleteKeysOnMasters(client, pattern).catch(() => undefined);
     client.disconnect();
+    // A client made now knows the masters after the failover (the first one may still list the killed one).
+    const fresh = createRedis(settings, 'command');
+    try {
+      await fresh.ping();
+      for (const pattern of [`${fc.keyPrefix}:*`, `{${fc.keyPrefix}}:*`]) await deleteKeysOnMasters(fresh, pattern);
+    } finally {
+      fresh.disconnect();
+    }
   };
   try {
     const boxCount = ACCOUNTS.length * BOXES_PER_ACCOUNT;
@@ -206,6 +213,7 @@ async function logRecovery(processes: MvProcess[], messages: number, log: (line:
 async function deleteKeysOnMasters(client: RedisClient, pattern: string): Promise<void> {
   const servers: Redis[] = 'nodes' in client ? (client as Cluster).nodes('master') : [client];
   for (const server of servers) {
+    if ((await server.call('ROLE').catch(() => []) as unknown[])[0] !== 'master') continue;
     let cursor = '0';
     do {
       const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
