@@ -13,7 +13,7 @@
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { RedisClient } from '../queue/connection.js';
 import { Batcher, type BatchLimits } from '../queue/batcher.js';
-import { batchJobId, HEADER_ENCODING, type FetchedMessage, type MessageBatchJob } from '../queue/message-batch.js';
+import { HEADER_ENCODING, batchJobId, type FetchedMessage, type MessageBatchJob } from '../queue/message-batch.js';
 import type { AccountSettings, MailboxSettings } from './account-settings.js';
 import { accessTokenSource, type AccessTokenSource } from './access-token-source.js';
 import { describeError, type CollectorEvents } from './collector-events.js';
@@ -51,10 +51,6 @@ export interface MailboxReaderOptions {
   imapExtra?: Partial<ImapFlowOptions>;
 }
 
-/**
- * Thrown inside a session to start over with a fresh connection and watermark. Not an error: a changed
- * UIDVALIDITY is routine (a mailbox deleted and recreated, a server migrated) and is reported as such.
- */
 /** A batch this session enqueued, until the watermark has passed it. */
 interface OutstandingBatch {
   jobId: string;
@@ -63,6 +59,10 @@ interface OutstandingBatch {
   hi: number;
 }
 
+/**
+ * Thrown inside a session to start over with a fresh connection and watermark. Not an error: a changed
+ * UIDVALIDITY is routine (a mailbox deleted and recreated, a server migrated) and is reported as such.
+ */
 class ResyncNeeded extends Error {
   constructor(readonly reason: 'uidvalidity' | 'watermark') {
     super(reason === 'uidvalidity' ? 'UIDVALIDITY changed' : 'watermark state missing');
