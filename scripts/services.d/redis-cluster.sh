@@ -2,9 +2,13 @@
 # A local Redis Cluster for the scale tests: 3 masters + 3 replicas on 127.0.0.1:17000-17005 (cluster bus
 # on port + 10000), one directory per node under $STATE/redis-cluster. Sourced by scripts/services:
 #   scripts/services start redis-cluster | stop redis-cluster | status | env
-# No persistence (and no RDB files from replication either: diskless sync on both ends): a node that died comes back empty and, since its replica was promoted meanwhile, rejoins as
-# that replica's replica (its nodes-<port>.conf keeps its identity). `start` is idempotent and repairs a
-# cluster a test left with killed nodes. A short node timeout keeps failovers to a few seconds.
+# No persistence (and no RDB files from replication either: diskless sync on both ends): a node that died
+# comes back empty and, since its replica was promoted meanwhile, rejoins as that replica's replica (its
+# nodes-<port>.conf keeps its identity). `start` is idempotent and repairs a cluster a test left with killed
+# nodes. A short node timeout keeps failovers to a few seconds.
+
+# shellcheck source=scripts/services.d/lib/processes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/processes.sh"
 
 REDIS_CLUSTER_PORTS="${MAILVERDICT_REDIS_CLUSTER_PORTS:-17000 17001 17002 17003 17004 17005}"
 REDIS_CLUSTER_DIR="$STATE/redis-cluster"
@@ -16,19 +20,6 @@ redis_cluster_cli() { redis-cli -h 127.0.0.1 -p "$1" "${@:2}"; }
 redis_cluster_node_running() {
   local pidfile="$REDIS_CLUSTER_DIR/$1/redis.pid"
   [[ -f "$pidfile" ]] && process_alive "$(cat "$pidfile")"
-}
-
-# Alive and not a zombie waiting for its parent to reap it (daemonized servers are re-parented).
-process_alive() { kill -0 "$1" 2>/dev/null && [[ "$(ps -o stat= -p "$1" 2>/dev/null)" != Z* ]]; }
-
-wait_gone() { # wait_gone <seconds> <pid…>: SIGKILL what still runs after the grace time
-  local deadline=$((SECONDS + $1)) pid; shift
-  for pid in "$@"; do
-    while process_alive "$pid"; do
-      ((SECONDS >= deadline)) && { kill -9 "$pid" 2>/dev/null || true; break; }
-      sleep 0.1
-    done
-  done
 }
 
 redis_cluster_node_start() {
