@@ -397,58 +397,64 @@ async function runPipeline(
   let lastSample = 0;
   let lastLog = 0;
   const deadline = Date.now() + Math.max(15 * 60_000, target.n * 20);
-  for (;;) {
-    for (const c of children) {
-      if (c.process.exitCode !== null || c.process.signalCode !== null) {
-        throw new Error(`mailverdict ${c.role} exited early (code ${c.process.exitCode}, signal ${c.process.signalCode}); see ${join(dir, `${c.role === 'collect' ? 'collect' : 'work'}.log`)}`);
-      }
-      const m = readMemory(c.pid);
-      const slot = mem[c.role];
-      if (m !== undefined && slot !== undefined) slot.max_sampled_rss_mb = Math.max(slot.max_sampled_rss_mb, m.rssMb);
-    }
-    const state = await watermark.read();
-    committed = state !== undefined && state.uidvalidity === target.uidvalidity ? state.committed : 0;
-    const now = performance.now();
-    if (committed > 0 && firstCommitAt === undefined) {
-      firstCommitAt = now;
-      committedAtFirst = committed;
-    }
-    if (committed >= Math.min(RSS_CHECKPOINT, target.lastUid)) {
+  try {
+    for (;;) {
       for (const c of children) {
+        if (c.process.exitCode !== null || c.process.signalCode !== null) {
+          throw new Error(`mailverdict ${c.role} exited early (code ${c.process.exitCode}, signal ${c.process.signalCode}); see ${join(dir, `${c.role === 'collect' ? 'collect' : 'work'}.log`)}`);
+        }
+        const m = readMemory(c.pid);
         const slot = mem[c.role];
-        if (slot !== undefined && slot.at_10k === undefined) {
-          slot.at_10k = readMemory(c.pid);
-          heap[c.role] = { at_10k: await scrapeHeap(ports[c.role as 'collect' | 'work']) };
+        if (m !== undefined && slot !== undefined) slot.max_sampled_rss_mb = Math.max(slot.max_sampled_rss_mb, m.rssMb);
+      }
+      const state = await watermark.read();
+      committed = state !== undefined && state.uidvalidity === target.uidvalidity ? state.committed : 0;
+      const now = performance.now();
+      if (committed > 0 && firstCommitAt === undefined) {
+        firstCommitAt = now;
+        committedAtFirst = committed;
+      }
+      if (committed >= Math.min(RSS_CHECKPOINT, target.lastUid)) {
+        for (const c of children) {
+          const slot = mem[c.role];
+          if (slot !== undefined && slot.at_10k === undefined) {
+            slot.at_10k = readMemory(c.pid);
+            heap[c.role] = { at_10k: await scrapeHeap(ports[c.role as 'collect' | 'work']) };
+          }
         }
       }
-    }
-    if (series.due(committed)) {
-      const t = round((now - t0) / 1000, 1);
-      for (const c of children) {
-        const m = readMemory(c.pid);
-        const h = await scrapeHeap(ports[c.role as 'collect' | 'work']);
-        if (m === undefined) continue;
-        series.add(c.role, {
-          committed, t_s: t, rss_mb: m.rssMb, peak_mb: m.peakMb,
-          ...(h['nodejs_heap_size_used'] !== undefined ? { heap_used_mb: h['nodejs_heap_size_used'] } : {}),
-          ...(h['nodejs_external_memory'] !== undefined ? { external_mb: h['nodejs_external_memory'] } : {}),
-        });
+      if (series.due(committed)) {
+        const t = round((now - t0) / 1000, 1);
+        for (const c of children) {
+          const m = readMemory(c.pid);
+          const h = await scrapeHeap(ports[c.role as 'collect' | 'work']);
+          if (m === undefined) continue;
+          series.add(c.role, {
+            committed, t_s: t, rss_mb: m.rssMb, peak_mb: m.peakMb,
+            ...(h['nodejs_heap_size_used'] !== undefined ? { heap_used_mb: h['nodejs_heap_size_used'] } : {}),
+            ...(h['nodejs_external_memory'] !== undefined ? { external_mb: h['nodejs_external_memory'] } : {}),
+          });
+        }
+        series.advance(committed);
       }
-      series.advance(committed);
+      // Long runs: a queue sample per 1/200 of the run at most, so the result stays readable.
+      if (now - lastSample >= Math.max(1000, target.n / 200)) {
+        lastSample = now;
+        const counts = await queue.getJobCounts('waiting', 'active');
+        samples.push({ t_s: round((now - t0) / 1000, 1), waiting: counts['waiting'] ?? 0, active: counts['active'] ?? 0, committed });
+      }
+      if (now - lastLog >= 10_000) {
+        lastLog = now;
+        log(`pipeline: ${committed}/${target.lastUid} committed after ${round((now - t0) / 1000, 1)} s`);
+      }
+      if (committed >= target.lastUid) break;
+      if (Date.now() > deadline) throw new Error(`pipeline did not finish: ${committed}/${target.lastUid} committed`);
+      await sleep(100);
     }
-    // Long runs: a queue sample per 1/200 of the run at most, so the result stays readable.
-    if (now - lastSample >= Math.max(1000, target.n / 200)) {
-      lastSample = now;
-      const counts = await queue.getJobCounts('waiting', 'active');
-      samples.push({ t_s: round((now - t0) / 1000, 1), waiting: counts['waiting'] ?? 0, active: counts['active'] ?? 0, committed });
-    }
-    if (now - lastLog >= 10_000) {
-      lastLog = now;
-      log(`pipeline: ${committed}/${target.lastUid} committed after ${round((now - t0) / 1000, 1)} s`);
-    }
-    if (committed >= target.lastUid) break;
-    if (Date.now() > deadline) throw new Error(`pipeline did not finish: ${committed}/${target.lastUid} committed`);
-    await sleep(100);
+  } catch (err) {
+    // The caller only learns of the children when this returns: stop them here.
+    for (const c of children) await stopChild(c, 5000);
+    throw err;
   }
   const tEnd = performance.now();
   for (const c of children) {
@@ -618,11 +624,9 @@ export async function runPipelineBench(argv: readonly string[] = []): Promise<vo
     log(`delivered: ${delivery.method.split(':')[0]} ${delivery.write_s} s (+ generation ${delivery.generate_s} s), Dovecot indexing ${delivery.dovecot_index_s} s; last UID ${delivery.lastUid}`);
 
     let ceilings: Awaited<ReturnType<typeof measureCeilings>> | undefined;
-    if (o.ceilings) {
-      ceilings = await measureCeilings(o, config, es, ids.mailbox, built.messages, delivery.uidvalidity, bulkPrefixes, phases);
-      await ensureIndexTemplates(es, config.elasticsearch);
-      await sleep(3000);
-    }
+    if (o.ceilings) ceilings = await measureCeilings(o, config, es, ids.mailbox, built.messages, delivery.uidvalidity, bulkPrefixes, phases);
+    await ensureIndexTemplates(es, config.elasticsearch);
+    await sleep(3000);
     built.messages.length = 0;
 
     phases['pipeline'] = load();
