@@ -1,6 +1,7 @@
 // `npm run bench` → every part; `tsx bench/run.ts parse` → the named parts only.
 const PARTS: Record<string, () => Promise<void>> = {
   parse: async () => (await import('./parse.js')).runParseBench(),
+  'parse-mbox': async () => (await import('./parse-mbox.js')).runParseMboxBench(),
   pipeline: async () => (await import('./pipeline.js')).runPipelineBench(),
   listen: async () => (await import('./listen.js')).runListenBench(),
   scaling: async () => (await import('./scaling.js')).runScalingBench(),

@@ -15,10 +15,13 @@ export interface BuiltCli {
   seconds: number;
 }
 
-/** Compiles the committed src/ and workers/ of HEAD (not the working tree, where colleagues may be mid-edit). */
-export function buildCli(repoRoot: string, patch?: string): BuiltCli {
+/**
+ * Compiles the committed src/ and workers/ of HEAD (not the working tree, where colleagues may be mid-edit)
+ * into bench/tmp/<dirName> (another bench may be running from bench/tmp/build).
+ */
+export function buildCli(repoRoot: string, patch?: string, dirName = 'build'): BuiltCli {
   const t0 = performance.now();
-  const root = join(repoRoot, 'bench', 'tmp', 'build');
+  const root = join(repoRoot, 'bench', 'tmp', dirName);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'bin'), { recursive: true });
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();

@@ -1,11 +1,15 @@
 // Memory of the pipeline's processes over a long run: RSS (and V8 heap from /metrics) of each process each
-// time the committed watermark passes another `every` messages, and the growth per 100k messages after a
-// warm-up, fitted by least squares (one reading is noisy: a GC or a fresh heap page moves it by megabytes).
+// time the committed watermark passes another `every` messages, with the lowest and highest RSS polled since
+// the previous reading, and the growth per 100k messages after a warm-up, fitted by least squares. One reading
+// is noisy (it lands anywhere in the GC sawtooth); the lowest RSS of each interval is what stays retained.
 export interface MemoryPoint {
   /** Committed watermark when read. */
   committed: number;
   t_s: number;
   rss_mb: number;
+  /** Lowest and highest VmRSS polled since the previous reading. */
+  rss_min_mb?: number;
+  rss_max_mb?: number;
   /** VmHWM: the kernel's peak so far. */
   peak_mb: number;
   heap_used_mb?: number;
@@ -16,6 +20,8 @@ export interface MemoryTrend {
   points: number;
   warmup_messages: number;
   rss_slope_mb_per_100k: number | null;
+  /** Slope of each interval's lowest RSS: the steadier estimate of retained growth. */
+  rss_min_slope_mb_per_100k: number | null;
   heap_used_slope_mb_per_100k: number | null;
   max_rss_mb: number;
 }
@@ -45,6 +51,7 @@ export function slope(xs: readonly number[], ys: readonly number[]): number | nu
 export class MemorySeries {
   readonly byRole: Record<string, MemoryPoint[]> = {};
   private next: number;
+  private readonly range = new Map<string, { min: number; max: number }>();
 
   constructor(readonly every: number) {
     this.next = every;
@@ -55,8 +62,21 @@ export class MemorySeries {
     return committed >= this.next;
   }
 
+  /** A polled RSS, for the interval's lowest and highest. */
+  observe(role: string, rssMb: number): void {
+    const r = this.range.get(role);
+    if (r === undefined) this.range.set(role, { min: rssMb, max: rssMb });
+    else {
+      r.min = Math.min(r.min, rssMb);
+      r.max = Math.max(r.max, rssMb);
+    }
+  }
+
   add(role: string, point: MemoryPoint): void {
-    (this.byRole[role] ??= []).push(point);
+    const r = this.range.get(role);
+    this.range.delete(role);
+    const withRange = r === undefined ? point : { ...point, rss_min_mb: Math.min(r.min, point.rss_mb), rss_max_mb: Math.max(r.max, point.rss_mb) };
+    (this.byRole[role] ??= []).push(withRange);
   }
 
   advance(committed: number): void {
@@ -75,6 +95,7 @@ export class MemorySeries {
       points: after.length,
       warmup_messages: warmupMessages,
       rss_slope_mb_per_100k: per100k(after.map((p) => p.rss_mb)),
+      rss_min_slope_mb_per_100k: per100k(after.map((p) => p.rss_min_mb)),
       heap_used_slope_mb_per_100k: per100k(after.map((p) => p.heap_used_mb)),
       max_rss_mb: Math.max(maxSampledRssMb, ...all.map((p) => p.peak_mb)),
     };
