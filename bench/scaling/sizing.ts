@@ -1,0 +1,104 @@
+// The sizing table of docs/scaling.md, computed from the committed results (bench/results/scaling.json and
+// redis-memory.json) so that every figure in it can be traced and recomputed after a new bench run:
+//   `tsx bench/scaling/sizing.ts [--peak-factor 3] [--utilisation 0.5] [--backlog-hours 4] [--replicas 1]`
+// prints Markdown. The model is stated in the output; the rules of thumb it uses (utilisation, shard size,
+// retention) are parameters, not measurements.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../corpus.js';
+
+interface ScalingResults {
+  date: string;
+  per_message_cpu_ms_median: { collect: number; work: number; elasticsearch: number; redis: number; dovecot_imap: number };
+  store_bytes_per_document: { merged: { bytes_per_document: number } };
+  configuration: { 'queue.batchMaxMessages': number; 'queue.maxWaitingJobs': number };
+}
+
+interface RedisResults {
+  message_batches: { key_memory_per_job: number; key_memory_per_item: number; items_per_job: number };
+  log_batches: { key_memory_per_job: number; key_memory_per_item: number; items_per_job: number };
+}
+
+const DAILY = [1_000_000, 10_000_000, 100_000_000];
+const GB = 1e9;
+/** Primary shard size to aim at (Elastic's guidance: 10–50 GB). */
+const SHARD_TARGET_GB = 40;
+const RETENTION_DAYS = 13 * 30.4; // elasticsearch.retentionMonths default 13
+
+function options(argv: readonly string[]) {
+  const { values } = parseArgs({
+    args: [...argv], strict: true,
+    options: {
+      'peak-factor': { type: 'string' }, utilisation: { type: 'string' }, 'backlog-hours': { type: 'string' },
+      replicas: { type: 'string' }, 'cores-per-es-node': { type: 'string' },
+    },
+  });
+  const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
+  return {
+    peakFactor: num(values['peak-factor'], 3),
+    utilisation: num(values.utilisation, 0.5),
+    backlogHours: num(values['backlog-hours'], 4),
+    replicas: num(values.replicas, 1),
+    coresPerEsNode: num(values['cores-per-es-node'], 8),
+  };
+}
+
+const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+export function sizingMarkdown(argv: readonly string[] = []): string {
+  const o = options(argv);
+  const s = JSON.parse(readFileSync(join(REPO_ROOT, 'bench', 'results', 'scaling.json'), 'utf8')) as ScalingResults;
+  const r = JSON.parse(readFileSync(join(REPO_ROOT, 'bench', 'results', 'redis-memory.json'), 'utf8')) as RedisResults;
+  const c = s.per_message_cpu_ms_median;
+  const bytesPerDoc = s.store_bytes_per_document.merged.bytes_per_document;
+  const perJob = r.message_batches.key_memory_per_job;
+  const perMessage = r.message_batches.key_memory_per_item;
+  const jobSize = s.configuration['queue.batchMaxMessages'];
+  const rows: string[][] = [];
+  for (const daily of DAILY) {
+    const avg = daily / 86_400;
+    const peak = avg * o.peakFactor;
+    const cores = (ms: number): number => (peak * ms) / 1000;
+    const collectorCores = cores(c.collect);
+    const workerCores = cores(c.work);
+    const esCores = cores(c.elasticsearch);
+    // A Node.js process runs its JavaScript on one core: a process is planned at `utilisation` of one core.
+    const collectors = Math.max(1, Math.ceil(collectorCores / o.utilisation));
+    const workers = Math.max(2, Math.ceil(workerCores / o.utilisation));
+    const appCores = (collectorCores + workerCores) / o.utilisation;
+    const backlogMessages = avg * 3600 * o.backlogHours;
+    const backlogGb = (backlogMessages * perMessage) / GB;
+    const primaryPerDayGb = (daily * bytesPerDoc) / GB;
+    const diskPerDayGb = primaryPerDayGb * (1 + o.replicas);
+    const shards = Math.max(1, Math.ceil((primaryPerDayGb * 30.4) / SHARD_TARGET_GB));
+    const esNodesCpu = Math.ceil(esCores / o.utilisation / o.coresPerEsNode);
+    rows.push([
+      `${fmt(daily / 1e6)}M`,
+      `${fmt(avg, 1)} / ${fmt(peak)}`,
+      `${collectors}`,
+      `${workers} (${fmt(workerCores, 2)} cores at peak)`,
+      `${fmt(appCores, 2)}`,
+      `${fmt(esCores, 2)} cores → ${esNodesCpu} node(s) of ${o.coresPerEsNode} by CPU`,
+      `${fmt(diskPerDayGb, 1)} GB/day, ${fmt((diskPerDayGb * RETENTION_DAYS) / 1000, 1)} TB over 13 months`,
+      `${shards}`,
+      `${fmt(backlogGb, 1)} GB (${fmt(Math.ceil(backlogMessages / jobSize))} jobs)`,
+    ]);
+  }
+  const header = ['messages/day', 'msg/s average / peak', 'collectors', 'worker processes', 'mailverdict cores', 'Elasticsearch indexing', `Elasticsearch disk (1 + ${o.replicas} replica)`, 'primary shards per monthly index', `Redis for a ${o.backlogHours} h backlog held in Redis`];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    `Model (\`tsx bench/scaling/sizing.ts --peak-factor ${o.peakFactor} --utilisation ${o.utilisation} --backlog-hours ${o.backlogHours} --replicas ${o.replicas} --cores-per-es-node ${o.coresPerEsNode}\`, from bench/results/scaling.json of ${s.date.slice(0, 10)} and bench/results/redis-memory.json):`,
+    `peak = ${o.peakFactor} × the daily average rate; CPU per message: collector ${c.collect} ms, worker ${c.work} ms, Elasticsearch ${c.elasticsearch} ms, Redis ${c.redis} ms, Dovecot ${c.dovecot_imap} ms`,
+    `(\`per_message_cpu_ms_median\`); every process and node planned at ${o.utilisation * 100}% of its cores at peak; at least 2 worker processes`,
+    `(one can die); store ${fmt(bytesPerDoc)} B per document (\`store_bytes_per_document.merged\`), primary shards of ≤ ${SHARD_TARGET_GB} GB,`,
+    `a month = 30.4 days; a backlog held in Redis costs ${fmt(perMessage)} B per message (\`message_batches.key_memory_per_item\`,`,
+    `${fmt(perJob)} B per job of ${jobSize}) at the daily average rate.`,
+  ];
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(sizingMarkdown(process.argv.slice(2)));
