@@ -3,6 +3,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   parse: async () => (await import('./parse.js')).runParseBench(),
   pipeline: async () => (await import('./pipeline.js')).runPipelineBench(),
   scaling: async () => (await import('./scaling.js')).runScalingBench(),
+  'redis-memory': async () => (await import('./redis-memory.js')).runRedisMemoryBench(),
 };
 
 async function main(): Promise<void> {
