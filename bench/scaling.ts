@@ -163,7 +163,7 @@ export async function runScalingBench(argv: readonly string[] = []): Promise<voi
       { batch: jobSize, lanes: 8 },
       { batch: config.elasticsearch.bulkMaxDocs, lanes: 2 },
     ];
-    const bulk: (BulkCeiling & { cpu_ms_per_document: Record<string, number>; machine_busy: number; node_indexed_documents: number })[] = [];
+    const bulk: (BulkCeiling & { cpu_ms_per_document: Record<string, number>; machine_busy: number; node_indexed_documents: number; elasticsearch_cpu_ms_per_node_indexed_document: number })[] = [];
     let store: { refreshed: unknown; merged: unknown } | undefined;
     for (const [i, shape] of shapes.entries()) {
       const prefix = `${tag}-b${i}`;
@@ -175,7 +175,10 @@ export async function runScalingBench(argv: readonly string[] = []): Promise<voi
       const ceiling = await bulkCeiling(es, settings, docs, shape.batch, shape.lanes);
       const cpu = cpuUsage(before, cpuSnapshot(serviceGroups()), docs.length);
       const nodeIndexed = await nodeIndexedTotal(es) - indexedBefore;
-      bulk.push({ ...ceiling, cpu_ms_per_document: cpu.cpu_ms_per_message ?? {}, machine_busy: cpu.machine_busy, node_indexed_documents: nodeIndexed });
+      bulk.push({
+        ...ceiling, cpu_ms_per_document: cpu.cpu_ms_per_message ?? {}, machine_busy: cpu.machine_busy, node_indexed_documents: nodeIndexed,
+        elasticsearch_cpu_ms_per_node_indexed_document: round(((cpu.cpu_seconds['elasticsearch'] ?? Number.NaN) * 1000) / Math.max(1, nodeIndexed), 3),
+      });
       log(`bulk ceiling ${shape.batch} docs × ${shape.lanes} in flight: ${ceiling.messages_per_second} docs/s, Elasticsearch ${cpu.cpu_ms_per_message?.['elasticsearch']} CPU ms/doc`);
       if (i === 0) {
         const refreshed = await storeSize(es, prefix);
@@ -210,6 +213,8 @@ export async function runScalingBench(argv: readonly string[] = []): Promise<voi
         collect: per((r) => r.cpu_ms_per_message.collect),
         work: per((r) => r.cpu_ms_per_message.work),
         elasticsearch: per((r) => r.services.cpu_ms_per_message?.['elasticsearch']),
+        // The node is shared: its CPU over every document it indexed in the window, ours and others'.
+        elasticsearch_per_node_indexed_document: round(median(oneCollector.map((r) => ((r.services.cpu_seconds['elasticsearch'] ?? Number.NaN) * 1000) / r.node_indexed_documents)), 3),
         redis: per((r) => r.services.cpu_ms_per_message?.['redis']),
         dovecot_imap: per((r) => r.services.cpu_ms_per_message?.['dovecot_imap']),
       };
