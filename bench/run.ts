@@ -4,6 +4,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   pipeline: async () => (await import('./pipeline.js')).runPipelineBench(),
   scaling: async () => (await import('./scaling.js')).runScalingBench(),
   'redis-memory': async () => (await import('./redis-memory.js')).runRedisMemoryBench(),
+  'outage-backlog': async () => (await import('./outage-backlog.js')).runOutageBacklogBench(),
 };
 
 async function main(): Promise<void> {
