@@ -1,11 +1,11 @@
 // What Redis holds while Elasticsearch is away (docs/scaling.md, "How much waits in Redis"): a `mailverdict work`
 // process reaches Elasticsearch through a TCP relay in this process; once it is ready the relay is closed (to the
-// worker, Elasticsearch is down), a `mailverdict collect` process starts on a 20,000-message mailbox, and the queue
-// is sampled every 2 s for --down-seconds: jobs per state and the MEMORY USAGE of the queue's keys. Then the relay
-// opens again and the run waits until every message is committed (or --recover-seconds pass).
+// worker, Elasticsearch is down), a `mailverdict collect` process starts on a 60,000-message mailbox (300 jobs, more
+// than queue.maxWaitingJobs, so the bound is tested), and the queue is sampled every 2 s for --down-seconds: jobs per
+// state and the MEMORY USAGE of the queue's keys. Then the relay opens again and the run waits until every message is committed (or --recover-seconds pass).
 // Writes bench/results/outage-backlog.json (or --out); removes its mailbox, indices, templates and Redis keys.
 //
-// `tsx bench/outage-backlog.ts [--messages 20000] [--down-seconds 90] [--recover-seconds 240] [--user quarantine]
+// `tsx bench/outage-backlog.ts [--messages 60000] [--down-seconds 150] [--recover-seconds 420] [--user quarantine]
 //   [--no-build] [--out file]`
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
@@ -80,9 +80,9 @@ export async function runOutageBacklogBench(argv: readonly string[] = []): Promi
       user: { type: 'string' }, 'no-build': { type: 'boolean' }, out: { type: 'string' },
     },
   });
-  const messages = Number(values.messages ?? 20_000);
-  const downSeconds = Number(values['down-seconds'] ?? 90);
-  const recoverSeconds = Number(values['recover-seconds'] ?? 240);
+  const messages = Number(values.messages ?? 60_000);
+  const downSeconds = Number(values['down-seconds'] ?? 150);
+  const recoverSeconds = Number(values['recover-seconds'] ?? 420);
   const user = values.user ?? 'quarantine';
   const tag = `mvoutage-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const s = serviceSettings();
