@@ -5,6 +5,8 @@ const PARTS: Record<string, () => Promise<void>> = {
   pipeline: async () => (await import('./pipeline.js')).runPipelineBench(),
   listen: async () => (await import('./listen.js')).runListenBench(),
   scaling: async () => (await import('./scaling.js')).runScalingBench(),
+  'redis-memory': async () => (await import('./redis-memory.js')).runRedisMemoryBench(),
+  'outage-backlog': async () => (await import('./outage-backlog.js')).runOutageBacklogBench(),
 };
 
 async function main(): Promise<void> {

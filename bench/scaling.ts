@@ -33,7 +33,7 @@ import { cpuSnapshot, cpuUsage, pidsByComm, type CpuGroups } from './pipeline/cp
 import { buildBenchMessages } from './pipeline/messages.js';
 import { deleteMailboxes, fillMailbox, type FilledMailbox } from './scaling/mailbox.js';
 import { deleteKeys } from './scaling/redis-keys.js';
-import { bulkCeiling, deleteIndices, forceMerge, storeSize } from './scaling/search-store.js';
+import { bulkCeiling, deleteIndices, type BulkCeiling, forceMerge, nodeIndexedTotal, storeSize } from './scaling/search-store.js';
 import { runTopology, type Topology, type TopologyRun } from './scaling/topology.js';
 
 const ES_PID_FILE = '/var/lib/mailverdict/services/elasticsearch/es.pid';
@@ -163,17 +163,22 @@ export async function runScalingBench(argv: readonly string[] = []): Promise<voi
       { batch: jobSize, lanes: 8 },
       { batch: config.elasticsearch.bulkMaxDocs, lanes: 2 },
     ];
-    const bulk = [];
+    const bulk: (BulkCeiling & { cpu_ms_per_document: Record<string, number>; machine_busy: number; node_indexed_documents: number; elasticsearch_cpu_ms_per_node_indexed_document: number })[] = [];
     let store: { refreshed: unknown; merged: unknown } | undefined;
     for (const [i, shape] of shapes.entries()) {
       const prefix = `${tag}-b${i}`;
       usedPrefixes.push(prefix);
       const settings = { ...config.elasticsearch, indexPrefix: prefix };
       await ensureIndexTemplates(es, settings);
+      const indexedBefore = await nodeIndexedTotal(es);
       const before = cpuSnapshot(serviceGroups());
       const ceiling = await bulkCeiling(es, settings, docs, shape.batch, shape.lanes);
       const cpu = cpuUsage(before, cpuSnapshot(serviceGroups()), docs.length);
-      bulk.push({ ...ceiling, cpu_ms_per_document: cpu.cpu_ms_per_message ?? {}, machine_busy: cpu.machine_busy });
+      const nodeIndexed = await nodeIndexedTotal(es) - indexedBefore;
+      bulk.push({
+        ...ceiling, cpu_ms_per_document: cpu.cpu_ms_per_message ?? {}, machine_busy: cpu.machine_busy, node_indexed_documents: nodeIndexed,
+        elasticsearch_cpu_ms_per_node_indexed_document: round(((cpu.cpu_seconds['elasticsearch'] ?? Number.NaN) * 1000) / Math.max(1, nodeIndexed), 3),
+      });
       log(`bulk ceiling ${shape.batch} docs × ${shape.lanes} in flight: ${ceiling.messages_per_second} docs/s, Elasticsearch ${cpu.cpu_ms_per_message?.['elasticsearch']} CPU ms/doc`);
       if (i === 0) {
         const refreshed = await storeSize(es, prefix);
@@ -194,93 +199,104 @@ export async function runScalingBench(argv: readonly string[] = []): Promise<voi
     if (o.twoCollectorsWorkers > 0) {
       shapesToRun.push({ label: `2 collectors (a mailbox each), ${o.twoCollectorsWorkers} worker(s)`, topology: { collectors: halves.map((h) => [h]), workers: o.twoCollectorsWorkers } });
     }
-    const runs: (TopologyRun & { label: string; index_store: unknown })[] = [];
+    const runs: (TopologyRun & { label: string; node_indexed_documents: number; index_store: unknown })[] = [];
+    // Written after every run, so that a run that fails late (a child dying, the shared services hiccuping) leaves
+    // the runs before it on disk, marked incomplete.
+    const writeResults = (complete: boolean): void => {
+      const median = (xs: number[]): number => {
+        const s = [...xs].sort((a, b) => a - b);
+        return s.length === 0 ? Number.NaN : (s[Math.floor((s.length - 1) / 2)] as number);
+      };
+      const oneCollector = runs.filter((r) => r.collectors === 1);
+      const per = (pick: (r: TopologyRun) => number | undefined): number => round(median(oneCollector.map((r) => pick(r) ?? Number.NaN)), 3);
+      const costs = {
+        collect: per((r) => r.cpu_ms_per_message.collect),
+        work: per((r) => r.cpu_ms_per_message.work),
+        elasticsearch: per((r) => r.services.cpu_ms_per_message?.['elasticsearch']),
+        // The node is shared: its CPU over every document it indexed in the window, ours and others'.
+        elasticsearch_per_node_indexed_document: round(median(oneCollector.map((r) => ((r.services.cpu_seconds['elasticsearch'] ?? Number.NaN) * 1000) / r.node_indexed_documents)), 3),
+        redis: per((r) => r.services.cpu_ms_per_message?.['redis']),
+        dovecot_imap: per((r) => r.services.cpu_ms_per_message?.['dovecot_imap']),
+      };
+      const result = {
+        date: new Date().toISOString(),
+        complete,
+        node: process.version,
+        machine: {
+          cpus: cpus().length,
+          cpu_model: cpus()[0]?.model ?? 'unknown',
+          memory_gb: round(totalmem() / 2 ** 30, 1),
+          note: 'cores shared with other work while measuring (see load averages and machine_busy); msg/s is bounded by these cores and that load, CPU ms per message is the figure that carries over (itself inflated under heavy oversubscription)',
+        },
+        load_average_1_5_15: { start: loadStart, end: loadavg().map((x) => round(x, 2)) },
+        messages: o.messages,
+        header_block_avg_bytes: built.avgHeaderBytes,
+        message_avg_bytes: built.avgMessageBytes,
+        corpus: built.built,
+        configuration: {
+          'accounts[0].batchSize': account.batchSize,
+          'queue.batchMaxMessages': config.queue.batchMaxMessages,
+          'queue.batchMaxBytes': config.queue.batchMaxBytes,
+          'queue.maxWaitingJobs': config.queue.maxWaitingJobs,
+          'worker.concurrency': config.worker.concurrency,
+          'elasticsearch.bulkMaxDocs': config.elasticsearch.bulkMaxDocs,
+          processes: '`node bin/mailverdict.js collect|work -c …` (CLI compiled from the commit below), log level warn; each collector reads its own mailboxes',
+          commit: cli.commit,
+          services: 'Dovecot (local, plain IMAP), Redis (local), Elasticsearch single node (local), all on the same cores',
+        },
+        bulk_ceiling: {
+          method: 'BulkSink.indexBatch on prebuilt documents into a fresh index prefix; batch_docs per request, in_flight requests at a time; node_indexed_documents = the node\'s indexing.index_total growth over the same window (more than the corpus = someone else indexed too, and the Elasticsearch CPU is not ours alone)',
+          variants: bulk,
+        },
+        store_bytes_per_document: {
+          method: 'primary store size of the monthly indices (_cat/indices pri.store.size) / top-level document count (_count), 1 shard, 0 replicas, after the first bulk-ceiling variant: refreshed, then force-merged to one segment',
+          ...(store ?? {}),
+        },
+        runs,
+        per_message_cpu_ms_median: {
+          note: 'median over the 1-collector runs of the working CPU (start-up excluded) per message; Elasticsearch, Redis and Dovecot (all its imap processes) over the whole run: they are shared services, so these include any other client\'s work in the window (compare node_indexed_documents with messages)',
+          ...costs,
+        },
+        messages_per_second_per_core: Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, round(1000 / v)])),
+      };
+      if (complete) {
+        console.log(`\nscaling bench: ${o.messages} messages, ${cpus().length} cores (shared), load ${loadStart.join(' ')} at start`);
+        console.table(Object.fromEntries(runs.map((r) => [r.label, {
+          'msg/s': r.messages_per_second,
+          steady: r.steady_messages_per_second,
+          'collect ms/msg': r.cpu_ms_per_message.collect,
+          'work ms/msg': r.cpu_ms_per_message.work,
+          'ES ms/msg': r.services.cpu_ms_per_message?.['elasticsearch'],
+          busy: r.services.machine_busy,
+          'max waiting': r.queue_waiting.max,
+        }])));
+        console.table(Object.fromEntries(bulk.map((b) => [`bulk ${b.batch_docs} × ${b.in_flight}`, { 'docs/s': b.messages_per_second, 'ES ms/doc': b.cpu_ms_per_document['elasticsearch'] }])));
+      }
+      const out = o.out ?? join(REPO_ROOT, 'bench', 'results', 'scaling.json');
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+      log(`written ${out}`);
+    };
     for (const [i, s] of shapesToRun.entries()) {
       const prefix = `${tag}-r${i}`;
       usedPrefixes.push(prefix);
       const runConfig = withPrefix(config, prefix);
       await ensureIndexTemplates(es, runConfig.elasticsearch);
       log(`run ${i + 1}/${shapesToRun.length}: ${s.label}`);
+      const indexedBefore = await nodeIndexedTotal(es);
       const run = await runTopology(cli.bin, runConfig, dir, s.topology, serviceGroups(), log);
+      const nodeIndexed = await nodeIndexedTotal(es) - indexedBefore;
       const indexStore = await storeSize(es, prefix);
       if (indexStore.documents !== run.messages) throw new Error(`${s.label}: ${indexStore.documents} documents indexed, expected ${run.messages}`);
-      runs.push({ label: s.label, ...run, index_store: indexStore });
+      runs.push({ label: s.label, ...run, node_indexed_documents: nodeIndexed, index_store: indexStore });
       log(`  ${run.messages_per_second} msg/s (steady ${run.steady_messages_per_second}); CPU ms/msg collect ${run.cpu_ms_per_message.collect}, work ${run.cpu_ms_per_message.work}, ES ${run.services.cpu_ms_per_message?.['elasticsearch']}; busy ${run.services.machine_busy}; load ${run.load_average_1_5_15.end.join(' ')}`);
       await deleteIndices(es, prefix, true);
       await deleteKeys(redis, prefix);
+      writeResults(false);
       await sleep(2000); // the deleted index's files and the children's exits settle before the next run
     }
 
-    const median = (xs: number[]): number => {
-      const s = [...xs].sort((a, b) => a - b);
-      return s.length === 0 ? Number.NaN : (s[Math.floor((s.length - 1) / 2)] as number);
-    };
-    const oneCollector = runs.filter((r) => r.collectors === 1);
-    const per = (pick: (r: TopologyRun) => number | undefined): number => round(median(oneCollector.map((r) => pick(r) ?? Number.NaN)), 3);
-    const costs = {
-      collect: per((r) => r.cpu_ms_per_message.collect),
-      work: per((r) => r.cpu_ms_per_message.work),
-      elasticsearch: per((r) => r.services.cpu_ms_per_message?.['elasticsearch']),
-      redis: per((r) => r.services.cpu_ms_per_message?.['redis']),
-      dovecot_imap: per((r) => r.services.cpu_ms_per_message?.['dovecot_imap']),
-    };
-    const result = {
-      date: new Date().toISOString(),
-      node: process.version,
-      machine: {
-        cpus: cpus().length,
-        cpu_model: cpus()[0]?.model ?? 'unknown',
-        memory_gb: round(totalmem() / 2 ** 30, 1),
-        note: 'cores shared with other work while measuring (see load averages and machine_busy); msg/s is bounded by these cores, CPU ms per message carries over',
-      },
-      load_average_1_5_15: { start: loadStart, end: loadavg().map((x) => round(x, 2)) },
-      messages: o.messages,
-      header_block_avg_bytes: built.avgHeaderBytes,
-      message_avg_bytes: built.avgMessageBytes,
-      corpus: built.built,
-      configuration: {
-        'accounts[0].batchSize': account.batchSize,
-        'queue.batchMaxMessages': config.queue.batchMaxMessages,
-        'queue.batchMaxBytes': config.queue.batchMaxBytes,
-        'queue.maxWaitingJobs': config.queue.maxWaitingJobs,
-        'worker.concurrency': config.worker.concurrency,
-        'elasticsearch.bulkMaxDocs': config.elasticsearch.bulkMaxDocs,
-        processes: '`node bin/mailverdict.js collect|work -c …` (CLI compiled from the commit below), log level warn; each collector reads its own mailboxes',
-        commit: cli.commit,
-        services: 'Dovecot (local, plain IMAP), Redis (local), Elasticsearch single node (local), all on the same cores',
-      },
-      bulk_ceiling: {
-        method: 'BulkSink.indexBatch on prebuilt documents into a fresh index prefix; batch_docs per request, in_flight requests at a time',
-        variants: bulk,
-      },
-      store_bytes_per_document: {
-        method: 'primary store size of the monthly indices (_cat/indices pri.store.size) / top-level document count (_count), 1 shard, 0 replicas, after the first bulk-ceiling variant: refreshed, then force-merged to one segment',
-        ...(store ?? {}),
-      },
-      runs,
-      per_message_cpu_ms_median: {
-        note: 'median over the 1-collector runs of the working CPU (start-up excluded) per message; Elasticsearch, Redis and Dovecot over the whole run',
-        ...costs,
-      },
-      messages_per_second_per_core: Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, round(1000 / v)])),
-    };
-
-    console.log(`\nscaling bench: ${o.messages} messages, ${cpus().length} cores (shared), load ${loadStart.join(' ')} at start`);
-    console.table(Object.fromEntries(runs.map((r) => [r.label, {
-      'msg/s': r.messages_per_second,
-      steady: r.steady_messages_per_second,
-      'collect ms/msg': r.cpu_ms_per_message.collect,
-      'work ms/msg': r.cpu_ms_per_message.work,
-      'ES ms/msg': r.services.cpu_ms_per_message?.['elasticsearch'],
-      busy: r.services.machine_busy,
-      'max waiting': r.queue_waiting.max,
-    }])));
-    console.table(Object.fromEntries(bulk.map((b) => [`bulk ${b.batch_docs} × ${b.in_flight}`, { 'docs/s': b.messages_per_second, 'ES ms/doc': b.cpu_ms_per_document['elasticsearch'] }])));
-
-    const out = o.out ?? join(REPO_ROOT, 'bench', 'results', 'scaling.json');
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    log(`written ${out}`);
+    writeResults(true);
   } finally {
     if (!o.keep) {
       const problems = await deleteMailboxes(account, mailboxNames);

@@ -23,7 +23,7 @@ export async function fillMailbox(account: Account, name: string, messages: read
   const client = new ImapFlow(imapOptions(account));
   await client.connect();
   try {
-    await client.mailboxCreate(name);
+    await retried(() => client.mailboxCreate(name));
     const home = join(dirname(serviceSettings().imapCaFile), 'mail', account.user);
     const folder = maildirFolder(home, name);
     if (!existsSync(join(folder, 'cur'))) throw new Error(`no Maildir at ${folder}: the bench writes into the local Dovecot's mail directory`);
@@ -54,7 +54,7 @@ export async function deleteMailboxes(account: Account, names: readonly string[]
     await client.connect();
     for (const name of names) {
       try {
-        await client.mailboxDelete(name);
+        await retried(() => client.mailboxDelete(name));
       } catch (err) {
         problems.push(`mailbox ${name}: ${String(err)}`);
       }
@@ -65,4 +65,18 @@ export async function deleteMailboxes(account: Account, names: readonly string[]
     await client.logout().catch(() => undefined);
   }
   return problems;
+}
+
+/**
+ * Dovecot serializes mailbox creation and deletion per user (mailboxes.lock) and gives up after 60 s: another
+ * client deleting a large mailbox of the same user can hold it that long. Tried again, three times in all.
+ */
+async function retried<T>(command: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await command();
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }

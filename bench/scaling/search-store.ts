@@ -70,3 +70,12 @@ export async function deleteIndices(es: Client, prefix: string, withTemplates: b
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
+
+/**
+ * Documents the whole node indexed so far (`_nodes/stats` indexing.index_total): read around a measurement, it
+ * tells whether Elasticsearch's CPU in that window was ours alone (the node is shared).
+ */
+export async function nodeIndexedTotal(es: Client): Promise<number> {
+  const stats = await es.nodes.stats({ metric: 'indices', index_metric: 'indexing' });
+  return Object.values(stats.nodes).reduce((n, node) => n + (node.indices?.indexing?.index_total ?? 0), 0);
+}
