@@ -20,6 +20,7 @@ import { parseConfig } from '../src/config/load-config.js';
 import type { Config } from '../src/config/schema.js';
 import { Watermark } from '../src/mailbox-state/watermark.js';
 import { createRedis } from '../src/queue/connection.js';
+import { singleRedis } from './single-redis.js';
 import { ensureIndexTemplates } from '../src/sink/index-setup.js';
 import { serviceSettings } from '../test/support/services.js';
 import { REPO_ROOT } from './corpus.js';
@@ -100,7 +101,7 @@ export async function runOutageBacklogBench(argv: readonly string[] = []): Promi
   const dir = join(REPO_ROOT, 'bench', 'tmp', tag);
   mkdirSync(dir, { recursive: true });
   const es = new Client({ node: s.esUrl });
-  const redis = createRedis(config.redis, 'command');
+  const redis = singleRedis(createRedis(config.redis, 'command'));
   const queueConnection = createRedis(config.redis, 'command');
   const queue = new Queue(config.queue.name, { connection: queueConnection, prefix: tag });
   queue.on('error', () => undefined);

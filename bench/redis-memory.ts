@@ -23,6 +23,7 @@ import { parseConfig } from '../src/config/load-config.js';
 import type { Config } from '../src/config/schema.js';
 import { Batcher } from '../src/queue/batcher.js';
 import { createRedis } from '../src/queue/connection.js';
+import { singleRedis } from './single-redis.js';
 import { batchJobOptions } from '../src/queue/job-options.js';
 import { LOG_BATCH_JOB, logBatchJobId, queuedLineBytes, type LogBatchJob, type QueuedLogLine } from '../src/queue/log-batch.js';
 import { batchJobId, type FetchedMessage, type MessageBatchJob } from '../src/queue/message-batch.js';
@@ -224,7 +225,7 @@ export async function runRedisMemoryBench(argv: readonly string[] = []): Promise
   const prefix = `mvredis-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const config = benchConfig(o.user, prefix);
   const account = config.accounts[0] as Config['accounts'][number];
-  const redis = createRedis(config.redis, 'command');
+  const redis = singleRedis(createRedis(config.redis, 'command'));
   try {
     const info = await redis.info();
     const field = (k: string): string => new RegExp(`^${k}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? 'unknown';
