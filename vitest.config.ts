@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Three projects: `unit` needs no servers; `integration` talks to the real Redis, Dovecot and
 // Elasticsearch that scripts/services starts (its global setup reads their settings); `scale` runs the
-// failover tests against clustered Redis and Elasticsearch after the others (groupOrder), alone, since
-// they start, kill and restart real server processes and a 2-core machine has no room for both at once.
+// failover tests against clustered Redis and Elasticsearch one file at a time, since they start, kill and
+// restart real server processes. groupOrder asks for them after the others; a CI run showed them running
+// beside the unit project, before the integration files, and passing there too.
 export default defineConfig({
   test: {
     projects: [
