@@ -28,7 +28,7 @@ import type { ParsedLogEvent } from '../src/document/log-document.js';
 import type { ParsedMessage } from '../src/document/types.js';
 import { parseLogInput } from '../src/parse/parse-log.js';
 import { createRedis } from '../src/queue/connection.js';
-import { BulkSink } from '../src/sink/bulk-sink.js';
+import { bulkCeiling } from './pipeline/bulk-ceiling.js';
 import { ensureIndexTemplates } from '../src/sink/index-setup.js';
 import { serviceSettings } from '../test/support/services.js';
 import { REPO_ROOT } from './corpus.js';
@@ -105,28 +105,6 @@ function benchConfig(ids: { keyPrefix: string; queue: string; indexPrefix: strin
     listen: { host: '127.0.0.1', tcpPort: port },
     log: { level: 'warn' },
   }, { env: {} });
-}
-
-async function bulkCeiling(es: Client, config: Config, indexPrefix: string, docs: readonly ParsedLogEvent[], batch: number, lanes: number) {
-  const settings = { ...config.elasticsearch, indexPrefix };
-  await ensureIndexTemplates(es, settings);
-  const sink = new BulkSink(es, settings);
-  let next = 0;
-  let created = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: lanes }, async () => {
-    for (;;) {
-      const start = next;
-      next += batch;
-      if (start >= docs.length) return;
-      // The worker hands its log documents to the same sink (workers/process-log-batch.ts).
-      const outcome = await sink.indexBatch(docs.slice(start, start + batch) as unknown as ParsedMessage[]);
-      created += outcome.created;
-    }
-  }));
-  const seconds = (performance.now() - t0) / 1000;
-  if (created !== docs.length) throw new Error(`bulk ceiling created ${created} documents, expected ${docs.length}`);
-  return { batch_docs: batch, in_flight: lanes, seconds: round(seconds, 2), docs_per_second: round(docs.length / seconds) };
 }
 
 async function waitForPort(port: number, child: Child, timeoutMs = 60_000): Promise<void> {
@@ -276,7 +254,9 @@ export async function runListenBench(argv: readonly string[] = []): Promise<void
     log(`${o.lines} lines (${round(bytes / o.lines)} bytes each on average) parsed into documents`);
 
     phases['bulk'] = load();
-    const ceiling = await bulkCeiling(es, config, ceilingPrefix, docs, config.listen.batchMaxLines, config.worker.concurrency);
+    // The worker hands its log documents to the same sink (workers/process-log-batch.ts).
+    const bulk = await bulkCeiling(es, { ...config.elasticsearch, indexPrefix: ceilingPrefix }, docs as unknown as ParsedMessage[], config.listen.batchMaxLines, config.worker.concurrency);
+    const ceiling = { batch_docs: bulk.batch_docs, in_flight: bulk.in_flight, seconds: bulk.seconds, docs_per_second: bulk.messages_per_second };
     log(`bulk ceiling: ${ceiling.docs_per_second} docs/s (${ceiling.batch_docs} per batch, ${ceiling.in_flight} in flight)`);
 
     phases['pipeline'] = load();

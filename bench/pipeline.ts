@@ -42,7 +42,7 @@ import { parseMessage } from '../src/parse/parse-message.js';
 import { createRedis } from '../src/queue/connection.js';
 import { openMessageQueue } from '../src/queue/message-queue.js';
 import { stateKeyPrefix } from '../src/queue/queue-names.js';
-import { BulkSink } from '../src/sink/bulk-sink.js';
+import { bulkCeiling } from './pipeline/bulk-ceiling.js';
 import { ensureIndexTemplates, loadIndexTemplates } from '../src/sink/index-setup.js';
 import { serviceSettings } from '../test/support/services.js';
 import { REPO_ROOT } from './corpus.js';
@@ -290,27 +290,6 @@ function prebuildDocuments(messages: readonly BenchMessage[], account: string, m
   }));
 }
 
-async function bulkCeiling(es: Client, config: Config, indexPrefix: string, docs: readonly ParsedMessage[], batch: number, lanes: number) {
-  const es2 = { ...config.elasticsearch, indexPrefix };
-  await ensureIndexTemplates(es, es2);
-  const sink = new BulkSink(es, es2);
-  let next = 0;
-  let created = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: lanes }, async () => {
-    for (;;) {
-      const start = next;
-      next += batch;
-      if (start >= docs.length) return;
-      const outcome = await sink.indexBatch(docs.slice(start, start + batch));
-      created += outcome.created;
-    }
-  }));
-  const seconds = (performance.now() - t0) / 1000;
-  if (created !== docs.length) throw new Error(`bulk ceiling created ${created} documents, expected ${docs.length}`);
-  return { batch_docs: batch, in_flight: lanes, seconds: round(seconds, 2), messages_per_second: round(docs.length / seconds) };
-}
-
 /** Both ceilings: the fetch ceiling over the whole mailbox, the bulk ceiling over `sample` (prebuilt documents). */
 async function measureCeilings(
   o: Options, config: Config, es: Client, mailbox: string, sample: readonly BenchMessage[], uidvalidity: number,
@@ -329,11 +308,11 @@ async function measureCeilings(
   phases['bulk'] = load();
   const lanes = config.worker.concurrency;
   const cpuBulkA = cpuSnapshot(serviceGroups());
-  const bulkA = await bulkCeiling(es, config, bulkPrefixes[0] as string, docs, config.elasticsearch.bulkMaxDocs, lanes);
+  const bulkA = await bulkCeiling(es, { ...config.elasticsearch, indexPrefix: bulkPrefixes[0] as string }, docs, config.elasticsearch.bulkMaxDocs, lanes);
   const cpuBulk = cpuUsage(cpuBulkA, cpuSnapshot(serviceGroups()), docs.length);
   log(`bulk ceiling (${bulkA.batch_docs} docs × ${lanes} in flight): ${bulkA.messages_per_second} msg/s`);
   const bulkB = o.bulkVariant && config.queue.batchMaxMessages !== config.elasticsearch.bulkMaxDocs
-    ? await bulkCeiling(es, config, bulkPrefixes[1] as string, docs, Math.min(config.queue.batchMaxMessages, config.elasticsearch.bulkMaxDocs), lanes)
+    ? await bulkCeiling(es, { ...config.elasticsearch, indexPrefix: bulkPrefixes[1] as string }, docs, Math.min(config.queue.batchMaxMessages, config.elasticsearch.bulkMaxDocs), lanes)
     : undefined;
   if (bulkB !== undefined) log(`bulk, pipeline-shaped (${bulkB.batch_docs} docs × ${lanes} in flight): ${bulkB.messages_per_second} msg/s`);
   const sampleSize = docs.length;
