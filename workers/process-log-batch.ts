@@ -6,7 +6,8 @@ import type { RedisClient } from '../src/queue/connection.js';
 import type { ParsedLogEvent } from '../src/document/log-document.js';
 import type { ParsedMessage } from '../src/document/types.js';
 import { parseLogInput, parseLogParts, type LogInput, type LogResult } from '../src/parse/parse-log.js';
-import type { LogBatchJob, QueuedLogLine } from '../src/queue/log-batch.js';
+import { decodeLogLine, type LogBatchJob, type QueuedLogLine } from '../src/queue/log-batch.js';
+import type { HeaderEncoding } from '../src/queue/message-batch.js';
 import type { BatchOutcome, BulkSink } from '../src/sink/bulk-sink.js';
 import { LogPartStore } from './log-part-store.js';
 
@@ -34,14 +35,24 @@ export interface ProcessLogBatchResult {
   partsWaiting: number;
 }
 
-function toInput(line: QueuedLogLine): LogInput {
+/** A part waiting in Redis keeps its line with the encoding of the job it came in (absent: base64). */
+interface StoredPart extends QueuedLogLine {
+  encoding?: HeaderEncoding;
+}
+
+function toInput(line: QueuedLogLine, encoding: HeaderEncoding | undefined): LogInput {
   const now = new Date(line.receivedAt);
   return {
-    raw: Buffer.from(line.raw, 'base64'),
+    raw: decodeLogLine(line.raw, encoding),
     peer: line.peer,
     file: line.file,
     now: Number.isNaN(now.getTime()) ? new Date() : now,
   };
+}
+
+function partInput(payload: string): LogInput {
+  const part = JSON.parse(payload) as StoredPart;
+  return toInput(part, part.encoding);
 }
 
 export async function processLogBatch(job: LogBatchJob, deps: ProcessLogBatchDeps): Promise<ProcessLogBatchResult> {
@@ -60,18 +71,19 @@ export async function processLogBatch(job: LogBatchJob, deps: ProcessLogBatchDep
     }
   };
   for (const line of job.lines ?? []) {
-    const input = toInput(line);
+    const input = toInput(line, job.encoding);
     const result = parseLogInput(input);
     if (result.type !== 'part') {
       take(result, result.type === 'event' ? result.parsed.document.event.original : '');
       continue;
     }
-    const complete = await parts.add(result.key, result.part, result.total, JSON.stringify(line));
+    const stored: StoredPart = job.encoding === undefined ? line : { ...line, encoding: job.encoding };
+    const complete = await parts.add(result.key, result.part, result.total, JSON.stringify(stored));
     if (complete === undefined) {
       partsWaiting++;
       continue;
     }
-    const inputs = [...complete].map(([part, payload]) => ({ part, input: toInput(JSON.parse(payload) as QueuedLogLine) }));
+    const inputs = [...complete].map(([part, payload]) => ({ part, input: partInput(payload) }));
     const assembled = parseLogParts(result.family, inputs);
     take(assembled, assembled.type === 'event' ? assembled.parsed.document.event.original : '');
   }

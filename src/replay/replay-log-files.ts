@@ -3,6 +3,7 @@
 // log event is the hash of its sending host and event text, so replaying the same file again (or a file holding
 // lines already received live) adds nothing.
 import type { Queue } from 'bullmq';
+import { encodeLogLine } from '../queue/log-batch.js';
 import { LogEnqueuer } from '../syslog/log-enqueuer.js';
 import { openLogFile, splitLogLines } from '../syslog/read-log-lines.js';
 
@@ -39,7 +40,7 @@ export async function replayLogFiles(paths: readonly string[], queue: Queue, opt
       const stream = path === LOG_STDIN_ARG ? (options.stdin?.() ?? (() => { throw new Error('stdin is not available'); })()) : await openLogFile(path);
       const name = path === LOG_STDIN_ARG ? '<stdin>' : path;
       for await (const line of splitLogLines(stream)) {
-        const queued = { raw: line.raw.toString('base64'), receivedAt: new Date().toISOString(), file: { path: name, offset: line.offset } };
+        const queued = { raw: encodeLogLine(line.raw), receivedAt: new Date().toISOString(), file: { path: name, offset: line.offset } };
         while (!enqueuer.offer(queued)) await room();
         lines++;
         options.onLines?.(lines);

@@ -4,7 +4,7 @@
 // connections pause reading, UDP datagrams are counted as dropped (the caller decides; nothing is silent).
 import type { Queue } from 'bullmq';
 import { batchJobOptions } from '../queue/job-options.js';
-import { LOG_BATCH_JOB, logBatchJobId, queuedLineBytes, type LogBatchJob, type QueuedLogLine } from '../queue/log-batch.js';
+import { LOG_BATCH_JOB, LOG_LINE_ENCODING, logBatchJobId, queuedLineBytes, type LogBatchJob, type QueuedLogLine } from '../queue/log-batch.js';
 
 export interface LogEnqueuerOptions {
   batchMaxLines: number;
@@ -127,7 +127,7 @@ export class LogEnqueuer {
         }
         const wasFull = this.full;
         const lines = this.takeBatch();
-        const job: LogBatchJob = { kind: 'log', lines, enqueuedAt: new Date().toISOString() };
+        const job: LogBatchJob = { kind: 'log', lines, encoding: LOG_LINE_ENCODING, enqueuedAt: new Date().toISOString() };
         try {
           await this.queue.add(LOG_BATCH_JOB, job, batchJobOptions(logBatchJobId(job)));
         } catch (error) {

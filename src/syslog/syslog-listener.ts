@@ -7,6 +7,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { encodeLogLine } from '../queue/log-batch.js';
 import { FrameDecoder, type Frame } from './frame-decoder.js';
 import type { LogEnqueuer } from './log-enqueuer.js';
 
@@ -38,7 +39,7 @@ export interface SyslogListener {
 }
 
 function frameLine(frame: Frame, peer: string | undefined): { raw: string; peer?: string; receivedAt: string } {
-  return { raw: frame.bytes.toString('base64'), ...(peer !== undefined ? { peer } : {}), receivedAt: new Date().toISOString() };
+  return { raw: encodeLogLine(frame.bytes), ...(peer !== undefined ? { peer } : {}), receivedAt: new Date().toISOString() };
 }
 
 function peerAddress(address: string | undefined): string | undefined {

@@ -11,6 +11,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { Queue } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
+import { LOG_BATCH_JOB } from '../../src/queue/log-batch.js';
 import { replayLogFiles } from '../../src/replay/replay-log-files.js';
 import { LogEnqueuer, type LogEnqueuerOptions } from '../../src/syslog/log-enqueuer.js';
 import { startSyslogListener, type ListenSettings, type SyslogListener } from '../../src/syslog/syslog-listener.js';
@@ -214,6 +215,29 @@ describe('listen → queue → worker → Elasticsearch', () => {
       const warnings = res.hits.hits.flatMap((h) => h._source?.mailverdict.parse.warnings ?? []);
       expect(warnings).toEqual(expect.arrayContaining(['invalid_utf8', 'cef_header_truncated']));
       expect(r.listener.counters.oversized).toBe(1);
+    } finally {
+      await r.stop();
+    }
+  }, 90_000);
+
+  it('reads log jobs of older listeners (base64 lines, parts stored without an encoding) and keeps UTF-8 bytes intact', async () => {
+    const r = await rig('lsn-enc', { enqueuer: { batchMaxLines: 1 } });
+    try {
+      const subject = 'Rechnung für März — 請求書';
+      const line = (host: string): string => `<134>${month} ${day} ${hms} ${host} KSMG: CEF:0|AO Kaspersky Lab|Kaspersky Secure Mail Gateway|2.1.0.1|LMS_EV_SCAN_LOGIC_AS_STATUS|s|5|cs1Label=MessageId cs1=<${host}@example.com> outcome=Spam KSMGMessageSubject=${subject}`;
+      // An older listener's job: base64 lines and no `encoding`; its first part waits in Redis as it stored it.
+      const old = { kind: 'log', lines: [line('ksmg-old'), cefPart('enc', 1, 2, 'outcome=Spam')].map((l) => ({ raw: Buffer.from(l).toString('base64'), receivedAt: NOW.toISOString() })) };
+      await r.queue.add(LOG_BATCH_JOB, old, { jobId: 'old-listener-job' });
+      await waitFor('the old job to finish', () => r.queue.getJobCounts('completed'), (c) => (c.completed ?? 0) >= 1, 30_000);
+      // Today's listener: the same event from another host, and the second part of the event the old job began.
+      await sendTcp(r.listener.ports.tcp!, [line('ksmg-new'), cefPart('enc', 2, 2, 'act=Skipped')]);
+      const docs = await waitFor('3 documents', () => logDocs(r.harness), (d) => d.length >= 3, 60_000);
+      expect(docs).toHaveLength(3);
+      const res = await r.harness.es.search<{ email?: { subject?: string }; mailverdict: { parse: { warnings: string[] } } }>({
+        index: `${r.harness.indexPrefix}-2*`, size: 10, query: { exists: { field: 'email.subject' } }, _source: ['email.subject', 'mailverdict.parse.warnings'],
+      });
+      expect(res.hits.hits.map((h) => h._source?.email?.subject)).toEqual([subject, subject]);
+      expect(res.hits.hits.flatMap((h) => h._source?.mailverdict.parse.warnings ?? [])).not.toContain('invalid_utf8');
     } finally {
       await r.stop();
     }
