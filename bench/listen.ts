@@ -24,8 +24,6 @@ import { Queue } from 'bullmq';
 import { stringify } from 'yaml';
 import { parseConfig } from '../src/config/load-config.js';
 import type { Config } from '../src/config/schema.js';
-import type { ParsedLogEvent } from '../src/document/log-document.js';
-import type { ParsedMessage } from '../src/document/types.js';
 import { parseLogInput } from '../src/parse/parse-log.js';
 import { createRedis } from '../src/queue/connection.js';
 import { bulkCeiling } from './pipeline/bulk-ceiling.js';
@@ -255,7 +253,7 @@ export async function runListenBench(argv: readonly string[] = []): Promise<void
 
     phases['bulk'] = load();
     // The worker hands its log documents to the same sink (workers/process-log-batch.ts).
-    const bulk = await bulkCeiling(es, { ...config.elasticsearch, indexPrefix: ceilingPrefix }, docs as unknown as ParsedMessage[], config.listen.batchMaxLines, config.worker.concurrency);
+    const bulk = await bulkCeiling(es, { ...config.elasticsearch, indexPrefix: ceilingPrefix }, docs, config.listen.batchMaxLines, config.worker.concurrency);
     const ceiling = { batch_docs: bulk.batch_docs, in_flight: bulk.in_flight, seconds: bulk.seconds, docs_per_second: bulk.messages_per_second };
     log(`bulk ceiling: ${ceiling.docs_per_second} docs/s (${ceiling.batch_docs} per batch, ${ceiling.in_flight} in flight)`);
 

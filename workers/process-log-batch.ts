@@ -4,7 +4,6 @@
 // batch is harmless (create + deterministic _id).
 import type { RedisClient } from '../src/queue/connection.js';
 import type { ParsedLogEvent } from '../src/document/log-document.js';
-import type { ParsedMessage } from '../src/document/types.js';
 import { parseLogInput, parseLogParts, type LogInput, type LogResult } from '../src/parse/parse-log.js';
 import { decodeLogLine, type LogBatchJob, type QueuedLogLine } from '../src/queue/log-batch.js';
 import type { HeaderEncoding } from '../src/queue/message-batch.js';
@@ -88,8 +87,7 @@ export async function processLogBatch(job: LogBatchJob, deps: ProcessLogBatchDep
     take(assembled, assembled.type === 'event' ? assembled.parsed.document.event.original : '');
   }
   deps.events?.logParsed?.(docs.length, others);
-  // The sink reads only `id` and the document's @timestamp and fields; it names its input ParsedMessage.
-  const outcome = await deps.sink.indexBatch(docs as unknown as ParsedMessage[], { rawHeaders: raw });
+  const outcome = await deps.sink.indexBatch(docs, { rawHeaders: raw });
   deps.events?.logIndexed?.(outcome);
   return {
     lines: job.lines?.length ?? 0,

@@ -2,8 +2,7 @@
 // slots would send them — what Elasticsearch takes when nothing else in the pipeline is in the way.
 import type { Client } from '@elastic/elasticsearch';
 import type { Config } from '../../src/config/schema.js';
-import type { ParsedMessage } from '../../src/document/types.js';
-import { BulkSink } from '../../src/sink/bulk-sink.js';
+import { BulkSink, type IndexableDocument } from '../../src/sink/bulk-sink.js';
 import { ensureIndexTemplates } from '../../src/sink/index-setup.js';
 
 export interface BulkCeiling {
@@ -14,7 +13,7 @@ export interface BulkCeiling {
 }
 
 export async function bulkCeiling(
-  es: Client, settings: Config['elasticsearch'], docs: readonly ParsedMessage[], batch: number, lanes: number,
+  es: Client, settings: Config['elasticsearch'], docs: readonly IndexableDocument[], batch: number, lanes: number,
 ): Promise<BulkCeiling> {
   await ensureIndexTemplates(es, settings);
   const sink = new BulkSink(es, settings);

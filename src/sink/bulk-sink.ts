@@ -7,7 +7,6 @@
 //   TransientIndexError tells the caller to retry the whole batch later, which is harmless because of create + _id.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SearchStore } from './search-store.js';
-import type { ParsedMessage } from '../document/types.js';
 import { buildDeadLetter, buildParseFailureLetter, describeItemError, parseFailureId, type ParseFailure, type Rejection } from './dead-letter.js';
 import { IndexRequestError, SinkError, TransientIndexError, errorTypeOf, statusCodeOf } from './errors.js';
 import { deadLetterIndexName, indexTarget } from './index-name.js';
@@ -15,6 +14,12 @@ import { indexExpired } from './retention.js';
 import { backoffDelayMs, classifyItem, classifyRequestError } from './retry-policy.js';
 import { sinkConfig, type SinkConfig, type SinkConfigInput } from './sink-config.js';
 import { splitBySize } from './split-by-size.js';
+
+/** What the sink writes: a document and its deterministic `_id` (message documents and log documents alike). */
+export interface IndexableDocument {
+  id: string;
+  document: object;
+}
 
 export interface BatchContext {
   /** Raw header block by message id, kept on dead letters. Bytes are decoded only for a dead letter,
@@ -108,7 +113,7 @@ export class BulkSink {
    * throws TransientIndexError when Elasticsearch stayed unavailable through all retries, and
    * IndexRequestError when it refused the request as such (e.g. 401/403).
    */
-  async indexBatch(messages: readonly ParsedMessage[], context: BatchContext = {}): Promise<BatchOutcome> {
+  async indexBatch(messages: readonly IndexableDocument[], context: BatchContext = {}): Promise<BatchOutcome> {
     const now = this.options.now?.() ?? new Date();
     const counter = { retries: 0 };
     const results: (DocumentResult | undefined)[] = new Array<DocumentResult | undefined>(messages.length);
@@ -177,7 +182,7 @@ export class BulkSink {
    * The create operation for one message, a rejection when it cannot even be serialized, or `expired` when
    * its month is one the retention task deletes.
    */
-  private prepare(message: ParsedMessage, pos: number, now: Date): { op: Op } | { rejection: Rejection } | { expired: DocumentResult } {
+  private prepare(message: IndexableDocument, pos: number, now: Date): { op: Op } | { rejection: Rejection } | { expired: DocumentResult } {
     const doc = message.document as unknown as Record<string, unknown>;
     const target = indexTarget(doc['@timestamp'], this.config.indexPrefix);
     const id = message.id;
@@ -377,7 +382,7 @@ function addFallbackWarning(doc: Record<string, unknown>, warning: string): void
   }
 }
 
-function sourceOf(message: ParsedMessage | undefined): unknown {
+function sourceOf(message: IndexableDocument | undefined): unknown {
   return asRecord(asRecord(message?.document)?.['mailverdict'])?.['origin'];
 }
 

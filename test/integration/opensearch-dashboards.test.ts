@@ -11,11 +11,10 @@ import { parseNdjson } from '../../src/kibana/saved-objects.js';
 import { osdPanelRequests } from '../../src/opensearch-dashboards/visualization-requests.js';
 import { parseLogInput } from '../../src/parse/parse-log.js';
 import { parseMessage } from '../../src/parse/parse-message.js';
-import { BulkSink } from '../../src/sink/bulk-sink.js';
+import { BulkSink, type IndexableDocument } from '../../src/sink/bulk-sink.js';
 import { createSearchStore } from '../../src/sink/create-client.js';
 import { ensureIndexTemplates, loadIndexTemplates } from '../../src/sink/index-setup.js';
 import type { SinkConfig } from '../../src/sink/sink-config.js';
-import type { ParsedMessage } from '../../src/document/types.js';
 import { serviceSettings, uniqueName } from '../support/services.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
@@ -47,7 +46,7 @@ describe('OpenSearch Dashboards panels on fixture data (real OpenSearch)', () =>
 
   beforeAll(async () => {
     await ensureIndexTemplates(store, config);
-    const messages: ParsedMessage[] = [];
+    const messages: IndexableDocument[] = [];
     for (const dir of readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory())) {
       const files = readdirSync(new URL(`${dir.name}/`, FIXTURES)).filter((f) => f.endsWith('.eml')).sort();
       files.forEach((f, i) => {
@@ -61,7 +60,7 @@ describe('OpenSearch Dashboards panels on fixture data (real OpenSearch)', () =>
       for (const f of readdirSync(new URL(`${dir.name}/`, LOG_FIXTURES)).filter((x) => x.endsWith('.log')).sort()) {
         for (const raw of readFileSync(new URL(`${dir.name}/${f}`, LOG_FIXTURES), 'utf8').split('\n')) {
           const r = raw === '' || raw.startsWith('#') ? undefined : parseLogInput({ raw, now: new Date('2026-06-02T00:00:00Z') });
-          if (r?.type === 'event') messages.push(r.parsed as unknown as ParsedMessage);
+          if (r?.type === 'event') messages.push(r.parsed);
         }
       }
     }
