@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, readMessageBatchesFromPath, type FileReadError } from '../files/read-messages.js';
 import { parseMessage } from '../parse/parse-message.js';
 import type { ParsedMessage } from '../document/types.js';
+import { LineBatch } from '../runtime/line-batch.js';
 import { UsageError, type Command } from './command.js';
 import { GATEWAY_OPTION_HELP, gatewayOption } from './gateway-option.js';
 
@@ -44,25 +45,23 @@ export const parseCommand: Command = {
     if (values.log) return (await import('./parse-log-files.js')).parseLogFiles(positionals, io, indent);
     const gateway = gatewayOption(values.gateway);
     let failures = 0;
+    const lines = new LineBatch(io.stdout);
     for (const path of positionals) {
       const options = path === STDIN_ARG ? { maxMessageBytes, stdin: io.stdin() } : { maxMessageBytes };
       // One write per chunk read (dozens of mbox messages), not per message; an error line is written
       // after the documents before it, so the two streams keep their order.
       for await (const batch of readMessageBatchesFromPath(path, options)) {
-        let out = '';
         for (const record of batch) {
           if (record.kind === 'error') {
             failures++;
-            if (out !== '') await io.stdout.write(out);
-            out = '';
+            await lines.flush();
             await io.stderr.write(`mailverdict parse: ${describeError(record)}\n`);
             continue;
           }
           const origin = { kind: 'file' as const, path: record.path };
-          const parsed = parseMessage(record.raw, gateway === undefined ? { origin } : { origin, gateway });
-          out += `${documentLine(parsed, indent)}\n`;
+          lines.add(documentLine(parseMessage(record.raw, gateway === undefined ? { origin } : { origin, gateway }), indent));
         }
-        if (out !== '') await io.stdout.write(out);
+        await lines.flush();
       }
     }
     return failures === 0 ? 0 : 1;
