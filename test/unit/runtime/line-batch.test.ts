@@ -4,7 +4,7 @@ import { LineBatch } from '../../../src/runtime/line-batch.js';
 const lines = ['{"a":1}', 'ünïcödé € 😀', '', 'x'.repeat(400_000), 'last'];
 
 describe('LineBatch', () => {
-  it('writes the same text to a string sink and to a byte sink, one write per flush', async () => {
+  it('writes the same text to a string sink and to a byte sink', async () => {
     const text: string[] = [];
     const bytes: Uint8Array[] = [];
     const toText = new LineBatch({ write: (t) => void text.push(t) });
@@ -17,8 +17,9 @@ describe('LineBatch', () => {
       await toText.flush();
       await toBytes.flush();
     }
+    // One string per flush that had lines; bytes in pool-sized pieces (the 400,000-char line is one piece).
     expect(text).toHaveLength(2);
-    expect(bytes).toHaveLength(2);
+    expect(bytes.length).toBeGreaterThanOrEqual(2);
     expect(Buffer.concat(bytes).toString('utf8')).toBe(lines.map((l) => `${l}\n`).join(''));
     expect(text.join('')).toBe(lines.map((l) => `${l}\n`).join(''));
   });
