@@ -7,6 +7,7 @@
 // Real stamps bend this (Exim `from [192.0.2.1] (helo=x)`, amavis `by localhost (mail.example.org [127.0.0.1])
 // (amavisd-new, port 10024)`, `from x ([192.0.2.1])`), so only what the grammar names is read: the domain after
 // `from`/`by` and the first comment right after it. Anything that is not a host name or address is dropped.
+import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
 
 export interface ReceivedPeer {
@@ -98,10 +99,26 @@ export function addressLiteral(text: string): string | undefined {
   return isIP(inner) === 0 ? undefined : inner.toLowerCase();
 }
 
+/**
+ * Host names seen before (the same relays and gateways stamp every message of a mailbox), with the answer:
+ * the name, or null for text that is none. Bounded: hostile input cannot grow it past this.
+ */
+const MAX_CACHED_HOSTS = 4096;
+const knownHosts = new Map<string, string | null>();
+
 export function hostName(text: string): string | undefined {
+  const known = knownHosts.get(text);
+  if (known !== undefined) return known ?? undefined;
   let lower = text.toLowerCase();
   if (lower.endsWith('.')) lower = lower.slice(0, -1);
-  return HOST_NAME.test(lower) && ipVersion(lower) === 0 ? lower : undefined;
+  const name = HOST_NAME.test(lower) && ipVersion(lower) === 0 ? lower : undefined;
+  // Own copies: a key or value sliced from a header would keep that whole header text alive.
+  if (knownHosts.size < MAX_CACHED_HOSTS && text.length <= 253) knownHosts.set(copyOf(text), name === undefined ? null : copyOf(name));
+  return name;
+}
+
+function copyOf(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /** TCP-info: `[ip]`, `domain [ip]` (or a bare ip); Exim-style `helo=x` comments and free text give nothing. */
