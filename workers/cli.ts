@@ -109,22 +109,22 @@ function streamSink(stream: NodeJS.WriteStream): TextSink {
   stream.on('error', (err) => {
     broken = err;
   });
-  return {
-    write(text) {
-      if (broken !== undefined) throw new OutputClosedError(broken.message);
-      if (stream.write(text)) return undefined;
-      return new Promise<void>((resolve, reject) => {
-        const done = (): void => {
-          stream.off('drain', done);
-          stream.off('close', done);
-          stream.off('error', done);
-          if (broken !== undefined) reject(new OutputClosedError(broken.message));
-          else resolve();
-        };
-        stream.on('drain', done);
-        stream.on('close', done);
-        stream.on('error', done);
-      });
-    },
+  // Strings and bytes go the same way: `parse` hands over whole batches of lines already encoded.
+  const write = (chunk: string | Uint8Array): void | Promise<void> => {
+    if (broken !== undefined) throw new OutputClosedError(broken.message);
+    if (stream.write(chunk)) return undefined;
+    return new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        stream.off('error', done);
+        if (broken !== undefined) reject(new OutputClosedError(broken.message));
+        else resolve();
+      };
+      stream.on('drain', done);
+      stream.on('close', done);
+      stream.on('error', done);
+    });
   };
+  return { write, writeBytes: write };
 }

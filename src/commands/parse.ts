@@ -1,8 +1,9 @@
 // `mailverdict parse <path...>`: shows exactly what the pipeline would index for messages on disk.
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, readMessagesFromPath, type FileReadError } from '../files/read-messages.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, STDIN_ARG, readMessageBatchesFromPath, type FileReadError } from '../files/read-messages.js';
 import { parseMessage } from '../parse/parse-message.js';
-import { parseLogFiles } from './parse-log-files.js';
+import type { ParsedMessage } from '../document/types.js';
+import { LineBatch } from '../runtime/line-batch.js';
 import { UsageError, type Command } from './command.js';
 import { GATEWAY_OPTION_HELP, gatewayOption } from './gateway-option.js';
 
@@ -40,25 +41,41 @@ export const parseCommand: Command = {
     if (positionals.length === 0) throw new UsageError('no input: give one or more paths, or - for stdin');
     const maxMessageBytes = positiveInteger(values['max-message-bytes'], '--max-message-bytes') ?? DEFAULT_MAX_MESSAGE_BYTES;
     const indent = values.pretty ? 2 : undefined;
-    if (values.log) return parseLogFiles(positionals, io, indent);
+    // The log parsers load only for --log: a message parse does not pay their start-up.
+    if (values.log) return (await import('./parse-log-files.js')).parseLogFiles(positionals, io, indent);
     const gateway = gatewayOption(values.gateway);
     let failures = 0;
+    const lines = new LineBatch(io.stdout);
     for (const path of positionals) {
       const options = path === STDIN_ARG ? { maxMessageBytes, stdin: io.stdin() } : { maxMessageBytes };
-      for await (const record of readMessagesFromPath(path, options)) {
-        if (record.kind === 'error') {
-          failures++;
-          await io.stderr.write(`mailverdict parse: ${describeError(record)}\n`);
-          continue;
+      // One write per chunk read (dozens of mbox messages), not per message; an error line is written
+      // after the documents before it, so the two streams keep their order.
+      for await (const batch of readMessageBatchesFromPath(path, options)) {
+        for (const record of batch) {
+          if (record.kind === 'error') {
+            failures++;
+            await lines.flush();
+            await io.stderr.write(`mailverdict parse: ${describeError(record)}\n`);
+            continue;
+          }
+          const origin = { kind: 'file' as const, path: record.path };
+          lines.add(documentLine(parseMessage(record.raw, gateway === undefined ? { origin } : { origin, gateway }), indent));
         }
-        const origin = { kind: 'file' as const, path: record.path };
-        const parsed = parseMessage(record.raw, gateway === undefined ? { origin } : { origin, gateway });
-        await io.stdout.write(`${JSON.stringify({ _id: parsed.id, ...parsed.document }, null, indent)}\n`);
+        await lines.flush();
       }
     }
     return failures === 0 ? 0 : 1;
   },
 };
+
+/** `{"_id": …, ...document}` as JSON; compact output splices the id in rather than copying the document. */
+function documentLine(parsed: ParsedMessage, indent: number | undefined): string {
+  if (indent === undefined) {
+    const body = JSON.stringify(parsed.document);
+    if (body.length > 2) return `{"_id":${JSON.stringify(parsed.id)},${body.slice(1)}`;
+  }
+  return JSON.stringify({ _id: parsed.id, ...parsed.document }, null, indent);
+}
 
 function describeError(e: FileReadError): string {
   return e.scope === 'message' ? `${e.path}: message ${e.index + 1}: ${e.message}` : `${e.path}: ${e.message}`;

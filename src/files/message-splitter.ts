@@ -80,10 +80,53 @@ export class MessageSplitter {
       this.append(chunk);
       return;
     }
+    // Whole short lines of this chunk are classified in place and gathered into one run of bytes
+    // [runStart, runEnd), appended at once when something breaks it: one slice per run, not per line.
+    // A blank line held back inside the chunk sits at [runEnd, blankEnd) (blankEnd > runEnd only then).
+    const n = chunk.length;
+    let runStart = 0;
+    let runEnd = 0;
+    let blankEnd = 0;
     let pos = 0;
-    while (pos < chunk.length) {
+    while (pos < n) {
       const lf = chunk.indexOf(LF, pos);
-      const lineEnd = lf < 0 ? chunk.length : lf + 1;
+      const lineEnd = lf < 0 ? n : lf + 1;
+      if (lf >= 0 && lineEnd - pos <= CLASSIFY_BYTES && this.rest === 'none' && this.headBytes === 0) {
+        const len = lineEnd - pos;
+        if (this.prevBlank && len >= FROM_.length && isFromLine(chunk, pos)) {
+          // A separator: the run so far ends the message; a blank line held before it is dropped.
+          this.appendRun(chunk, runStart, runEnd);
+          this.heldBlank = undefined;
+          this.finish();
+          this.inMessage = true;
+          this.prevBlank = false;
+          runStart = runEnd = blankEnd = lineEnd;
+          pos = lineEnd;
+          continue;
+        }
+        if (this.heldBlank !== undefined) {
+          // Held from the previous chunk: the run is still empty here, so order is kept.
+          this.append(this.heldBlank);
+          this.heldBlank = undefined;
+        }
+        const blank = len === 1 || (len === 2 && chunk[pos] === CR);
+        this.prevBlank = blank;
+        if (blankEnd > runEnd) runEnd = blankEnd; // the held blank line was not before a separator
+        if (blank) {
+          blankEnd = lineEnd;
+        } else if (chunk[pos] === GT && isEscapedFrom(chunk, pos, lineEnd)) {
+          this.appendRun(chunk, runStart, runEnd);
+          runStart = pos + 1;
+          runEnd = blankEnd = lineEnd;
+        } else {
+          runEnd = blankEnd = lineEnd;
+        }
+        pos = lineEnd;
+        continue;
+      }
+      // Any other line goes through classify(): first hand over what the fast path holds.
+      this.settleRun(chunk, runStart, runEnd, blankEnd);
+      runStart = runEnd = blankEnd = lineEnd;
       if (this.rest !== 'none') {
         if (this.rest === 'content') this.append(chunk.subarray(pos, lineEnd));
         if (lf >= 0) {
@@ -97,9 +140,21 @@ export class MessageSplitter {
       this.head.push(chunk.subarray(pos, take));
       this.headBytes += take - pos;
       pos = take;
+      runStart = runEnd = blankEnd = take;
       const complete = chunk[take - 1] === LF;
       if (complete || this.headBytes >= CLASSIFY_BYTES) this.classify(complete);
     }
+    this.settleRun(chunk, runStart, runEnd, blankEnd);
+  }
+
+  private appendRun(chunk: Buffer, start: number, end: number): void {
+    if (end > start) this.append(chunk.subarray(start, end));
+  }
+
+  /** Appends the fast path's run and turns a blank line it holds into `heldBlank`, as classify() keeps it. */
+  private settleRun(chunk: Buffer, runStart: number, runEnd: number, blankEnd: number): void {
+    this.appendRun(chunk, runStart, runEnd);
+    if (blankEnd > runEnd) this.heldBlank = Buffer.from(chunk.subarray(runEnd, blankEnd));
   }
 
   /** Decides what the line in `head` is; `complete` = its newline is in `head` too. */
@@ -161,6 +216,18 @@ export class MessageSplitter {
     this.overflow = false;
     this.inMessage = false;
   }
+}
+
+/** buf[pos…] starts with "From ". */
+function isFromLine(buf: Buffer, pos: number): boolean {
+  return buf[pos] === 0x46 && buf[pos + 1] === 0x72 && buf[pos + 2] === 0x6f && buf[pos + 3] === 0x6d && buf[pos + 4] === 0x20;
+}
+
+/** buf[pos, end) is ">…>From …" (mboxrd escaping: one ">" comes off). */
+function isEscapedFrom(buf: Buffer, pos: number, end: number): boolean {
+  let i = pos;
+  while (i < end && buf[i] === GT) i++;
+  return end - i >= FROM_.length && isFromLine(buf, i);
 }
 
 export function formatBytes(n: number): string {

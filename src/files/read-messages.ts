@@ -42,10 +42,19 @@ export interface ReadMessagesOptions {
 }
 
 export async function* readMessagesFromPath(path: string, options: ReadMessagesOptions = {}): AsyncGenerator<FileRecord> {
+  for await (const batch of readMessageBatchesFromPath(path, options)) yield* batch;
+}
+
+/**
+ * The records of readMessagesFromPath, in the same order, one array per chunk read (an mbox chunk holds
+ * dozens of messages): a caller such as `parse` handles a whole chunk's messages between two awaits and
+ * writes their output at once, instead of one await and one write per message.
+ */
+export async function* readMessageBatchesFromPath(path: string, options: ReadMessagesOptions = {}): AsyncGenerator<FileRecord[]> {
   const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   if (path === STDIN_ARG) {
     if (options.stdin === undefined) {
-      yield { kind: 'error', path: STDIN_NAME, index: 0, code: 'unreadable', scope: 'file', message: 'stdin is not available' };
+      yield [{ kind: 'error', path: STDIN_NAME, index: 0, code: 'unreadable', scope: 'file', message: 'stdin is not available' }];
       return;
     }
     yield* splitStream(options.stdin, STDIN_NAME, max);
@@ -55,7 +64,7 @@ export async function* readMessagesFromPath(path: string, options: ReadMessagesO
   try {
     isDirectory = (await stat(path)).isDirectory();
   } catch (err) {
-    yield fsError(path, err);
+    yield [fsError(path, err)];
     return;
   }
   if (!isDirectory) {
@@ -66,13 +75,13 @@ export async function* readMessagesFromPath(path: string, options: ReadMessagesO
   try {
     listing = await listMessageFiles(path);
   } catch (err) {
-    yield fsError(path, err);
+    yield [fsError(path, err)];
     return;
   }
   // Entries that cannot be read (an unreadable new/, a broken link, a FIFO) are reported one by one.
-  yield* listing.problems;
+  if (listing.problems.length > 0) yield listing.problems;
   if (listing.files.length === 0 && !listing.maildir && listing.problems.length === 0) {
-    yield { kind: 'error', path, index: 0, code: 'no_messages', scope: 'file', message: 'directory holds no .eml files and is not a Maildir (cur/, new/)' };
+    yield [{ kind: 'error', path, index: 0, code: 'no_messages', scope: 'file', message: 'directory holds no .eml files and is not a Maildir (cur/, new/)' }];
     return;
   }
   for (const file of listing.files) yield* readFile(file, max);
@@ -165,39 +174,51 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function* readFile(path: string, max: number): AsyncGenerator<FileRecord> {
+async function* readFile(path: string, max: number): AsyncGenerator<FileRecord[]> {
   yield* splitStream(createReadStream(path, { highWaterMark: 256 * 1024 }), path, max);
 }
 
-async function* splitStream(chunks: AsyncIterable<Uint8Array>, path: string, max: number): AsyncGenerator<FileRecord> {
+/** One batch per chunk that completed a message or more (chunks inside a long message yield nothing). */
+async function* splitStream(chunks: AsyncIterable<Uint8Array>, path: string, max: number): AsyncGenerator<FileRecord[]> {
   const splitter = new MessageSplitter(max);
   let last = -1;
   let total = 0;
   try {
     for await (const chunk of chunks) {
       total += chunk.byteLength;
-      for (const r of splitter.push(chunk)) {
-        last = r.index;
-        yield withPath(r, path);
+      const records = splitter.push(chunk);
+      if (records.length > 0) {
+        last = (records[records.length - 1] as SplitRecord).index;
+        yield withPaths(records, path);
       }
       // A single message over the cap: no need to read the rest (leaving the loop closes the stream).
       if (splitter.done) break;
     }
   } catch (err) {
-    yield fsError(path, err, last + 1);
+    yield [fsError(path, err, last + 1)];
     return;
   }
+  const rest: FileRecord[] = [];
   for (const r of splitter.end()) {
     if (r.kind === 'error' && r.code === 'empty' && total === 0) {
-      yield { ...r, path, scope: 'file', message: path === STDIN_NAME ? 'stdin is empty' : 'file is empty' };
+      rest.push({ ...r, path, scope: 'file', message: path === STDIN_NAME ? 'stdin is empty' : 'file is empty' });
     } else {
-      yield withPath(r, path);
+      rest.push(withPath(r, path));
     }
   }
+  if (rest.length > 0) yield rest;
 }
 
+function withPaths(records: readonly SplitRecord[], path: string): FileRecord[] {
+  const out: FileRecord[] = new Array<FileRecord>(records.length);
+  for (let i = 0; i < records.length; i++) out[i] = withPath(records[i] as SplitRecord, path);
+  return out;
+}
+
+/** Built field by field, not spread: this runs once per message of an mbox. */
 function withPath(r: SplitRecord, path: string): FileRecord {
-  return r.kind === 'message' ? { ...r, path } : { ...r, path, scope: 'message' };
+  if (r.kind === 'message') return { kind: 'message', index: r.index, raw: r.raw, path };
+  return { kind: 'error', index: r.index, code: r.code, message: r.message, path, scope: 'message' };
 }
 
 function fsError(path: string, err: unknown, index = 0): FileReadError {

@@ -7,6 +7,7 @@
 // Real stamps bend this (Exim `from [192.0.2.1] (helo=x)`, amavis `by localhost (mail.example.org [127.0.0.1])
 // (amavisd-new, port 10024)`, `from x ([192.0.2.1])`), so only what the grammar names is read: the domain after
 // `from`/`by` and the first comment right after it. Anything that is not a host name or address is dropped.
+import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
 
 export interface ReceivedPeer {
@@ -34,38 +35,61 @@ interface Token {
   comment: boolean;
 }
 
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const OPEN = 40;
+const CLOSE = 41;
+const SEMICOLON = 59;
+const BACKSLASH = 92;
+
 /** Atoms and top-level comments, up to the `;` that starts the date. Nested comments stay inside theirs. */
 function tokenize(value: string): Token[] {
   const tokens: Token[] = [];
   const text = value.length > MAX_CHARS ? value.slice(0, MAX_CHARS) : value;
+  const n = text.length;
   let i = 0;
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (c === ';') break;
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === SEMICOLON) break;
+    if (c === SPACE || c === TAB || c === CR || c === LF) {
       i++;
       continue;
     }
-    if (c === '(') {
+    if (c === OPEN) {
       let depth = 0;
       let j = i;
-      for (; j < text.length; j++) {
-        const d = text[j];
-        if (d === '\\') j++;
-        else if (d === '(') depth++;
-        else if (d === ')' && --depth === 0) break;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d === BACKSLASH) j++;
+        else if (d === OPEN) depth++;
+        else if (d === CLOSE && --depth === 0) break;
       }
-      tokens.push({ text: text.slice(i + 1, Math.min(j, text.length)), comment: true });
+      tokens.push({ text: text.slice(i + 1, Math.min(j, n)), comment: true });
       i = j + 1;
       continue;
     }
     let j = i;
-    while (j < text.length && !' \t\r\n(;'.includes(text[j] as string)) j++;
+    for (; j < n; j++) {
+      const d = text.charCodeAt(j);
+      if (d === SPACE || d === TAB || d === CR || d === LF || d === OPEN || d === SEMICOLON) break;
+    }
     tokens.push({ text: text.slice(i, j), comment: false });
     i = j;
   }
   return tokens;
 }
+
+/**
+ * isIP(text) without running the IPv6 pattern on every host name: an IPv6 address has a colon and an IPv4
+ * one is digits and dots only, so anything else is no address.
+ */
+function ipVersion(text: string): number {
+  if (text.indexOf(':') === -1 && !DIGITS_AND_DOTS.test(text)) return 0;
+  return isIP(text);
+}
+const DIGITS_AND_DOTS = /^[\d.]+$/;
 
 /** `[192.0.2.1]`, `[IPv6:2001:db8::1]` → the address; anything else → undefined. */
 export function addressLiteral(text: string): string | undefined {
@@ -75,9 +99,26 @@ export function addressLiteral(text: string): string | undefined {
   return isIP(inner) === 0 ? undefined : inner.toLowerCase();
 }
 
+/**
+ * Host names seen before (the same relays and gateways stamp every message of a mailbox), with the answer:
+ * the name, or null for text that is none. Bounded: hostile input cannot grow it past this.
+ */
+const MAX_CACHED_HOSTS = 4096;
+const knownHosts = new Map<string, string | null>();
+
 export function hostName(text: string): string | undefined {
-  const lower = text.toLowerCase().replace(/\.$/, '');
-  return HOST_NAME.test(lower) && isIP(lower) === 0 ? lower : undefined;
+  const known = knownHosts.get(text);
+  if (known !== undefined) return known ?? undefined;
+  let lower = text.toLowerCase();
+  if (lower.endsWith('.')) lower = lower.slice(0, -1);
+  const name = HOST_NAME.test(lower) && ipVersion(lower) === 0 ? lower : undefined;
+  // Own copies: a key or value sliced from a header would keep that whole header text alive.
+  if (knownHosts.size < MAX_CACHED_HOSTS && text.length <= 253) knownHosts.set(copyOf(text), name === undefined ? null : copyOf(name));
+  return name;
+}
+
+function copyOf(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /** TCP-info: `[ip]`, `domain [ip]` (or a bare ip); Exim-style `helo=x` comments and free text give nothing. */
@@ -85,7 +126,7 @@ function readTcpInfo(comment: string): { name?: string; ip?: string } | undefine
   let name: string | undefined;
   for (const w of comment.trim().split(/\s+/).slice(0, 4)) {
     // Exchange writes the address without brackets: `from host (10.1.1.2) by …`.
-    const ip = addressLiteral(w) ?? (isIP(w) === 0 ? undefined : w.toLowerCase());
+    const ip = addressLiteral(w) ?? (ipVersion(w) === 0 ? undefined : w.toLowerCase());
     if (ip !== undefined) return name === undefined ? { ip } : { name, ip };
     name ??= hostName(w);
   }
@@ -143,5 +184,5 @@ export function isLoopbackName(name: string | undefined): boolean {
 
 export function isLoopbackIp(ip: string | undefined): boolean {
   if (ip === undefined) return false;
-  return ip === '::1' || /^127\./.test(ip) || ip === '::ffff:127.0.0.1';
+  return ip === '::1' || ip.startsWith('127.') || ip === '::ffff:127.0.0.1';
 }

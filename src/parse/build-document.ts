@@ -237,6 +237,7 @@ function unionHeaders(gateways: readonly GatewayResult[]): Record<string, string
  * one last entry, `cap:max_warnings:<n>_more`, so a hostile message cannot bloat its document.
  */
 export function boundWarnings(list: readonly string[]): string[] {
+  if (list.length === 0) return [];
   const seen = new Set<string>();
   const out: string[] = [];
   let more = 0;
@@ -279,13 +280,21 @@ function emailFields(
   const cc = ccAddresses(block);
   if (cc.length > 0) email.cc = { address: cc };
   // The top gateway's envelope sender, else the closest other gateway's.
-  const envelope = [top, ...gateways].find((g) => g?.envelope_from !== undefined && g.envelope_from.length > 0)?.envelope_from;
+  const envelope = envelopeFrom(top, gateways);
   if (envelope !== undefined) email.sender = { address: envelope };
   const files = attachments(block);
   if (files.length > 0) email.attachments = files;
   const sender = email.sender?.address ?? email.from?.address[0];
-  email.direction = emailDirection(sender, [...(email.to?.address ?? []), ...cc], internalDomains);
+  // Without internal domains the direction is unknown whatever the recipients: no list to build then.
+  if (internalDomains.length > 0) email.direction = emailDirection(sender, [...(email.to?.address ?? []), ...cc], internalDomains);
   return email;
+}
+
+/** The top gateway's envelope sender, else the first other gateway's (in position order) that has one. */
+function envelopeFrom(top: GatewayResult | undefined, gateways: readonly GatewayResult[]): string | undefined {
+  if (top?.envelope_from !== undefined && top.envelope_from.length > 0) return top.envelope_from;
+  for (const g of gateways) if (g.envelope_from !== undefined && g.envelope_from.length > 0) return g.envelope_from;
+  return undefined;
 }
 
 

@@ -14,8 +14,12 @@ const RECEIVED_SPF = 'received-spf';
 /** Bound on headers read per name: a block of 10,000 Received-SPF lines must not cost 10,000 parses. */
 const MAX_HEADERS_PER_NAME = 50;
 
+const NO_FIELDS: readonly HeaderField[] = [];
+
 function fieldsOf(block: HeaderBlock, name: string): readonly HeaderField[] {
-  return (block.byName.get(name) ?? []).slice(0, MAX_HEADERS_PER_NAME);
+  const fields = block.byName.get(name);
+  if (fields === undefined) return NO_FIELDS;
+  return fields.length > MAX_HEADERS_PER_NAME ? fields.slice(0, MAX_HEADERS_PER_NAME) : fields;
 }
 
 function readAuthResults(field: HeaderField, arc: boolean, warnings: string[]): AuthFinding | undefined {

@@ -4,4 +4,6 @@
 /** Awaiting `write` respects backpressure on a slow pipe. */
 export interface TextSink {
   write(text: string): void | Promise<void>;
+  /** UTF-8 text already encoded (see line-batch.ts); sinks without it get the same text as a string. */
+  writeBytes?(bytes: Uint8Array): void | Promise<void>;
 }

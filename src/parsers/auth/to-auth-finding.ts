@@ -20,12 +20,9 @@ export function buildAuthResult(
 ): AuthResult {
   const mapped = toAuthResult(token, method);
   if (mapped === undefined) warnings.push(`${warnPrefix}:unknown_result:${`${method}=${token}`.slice(0, MAX_WARN_DETAIL)}`);
-  return {
-    result: mapped?.result ?? 'unknown',
-    raw: raw.slice(0, MAX_RAW),
-    source,
-    ...(mapped?.qualifier === undefined ? {} : { qualifier: mapped.qualifier }),
-  };
+  const result: AuthResult = { result: mapped?.result ?? 'unknown', raw: raw.slice(0, MAX_RAW), source };
+  if (mapped?.qualifier !== undefined) result.qualifier = mapped.qualifier;
+  return result;
 }
 
 /** DMARC policy from the comment (`p=REJECT sp=NONE dis=NONE`) or a `policy.*`/`p` attribute. */
@@ -42,9 +39,8 @@ function dmarcPolicy(info: ResInfo): string | undefined {
 export function resInfosToAuth(infos: readonly ResInfo[], source: string, warnings: string[], warnPrefix: string): AuthResults {
   const auth: AuthResults = {};
   for (const method of METHODS) {
-    const candidates = infos.filter((info) => info.method === method);
-    if (candidates.length === 0) continue;
-    const chosen = pick(candidates);
+    const chosen = pick(infos, method);
+    if (chosen === undefined) continue;
     const result = buildAuthResult(method, chosen.result, chosen.raw, source, warnings, warnPrefix);
     const props: Record<string, string> = { ...chosen.props };
     if (chosen.reason !== undefined) props['reason'] = chosen.reason;
@@ -58,7 +54,13 @@ export function resInfosToAuth(infos: readonly ResInfo[], source: string, warnin
   return auth;
 }
 
-function pick(candidates: readonly ResInfo[]): ResInfo {
-  const pass = candidates.find((c) => toAuthResult(c.result, c.method)?.result === 'pass');
-  return pass ?? (candidates[0] as ResInfo);
+/** The first passing resinfo of `method`, else its first one; undefined when there is none. */
+function pick(infos: readonly ResInfo[], method: string): ResInfo | undefined {
+  let first: ResInfo | undefined;
+  for (const info of infos) {
+    if (info.method !== method) continue;
+    if (toAuthResult(info.result, info.method)?.result === 'pass') return info;
+    first ??= info;
+  }
+  return first;
 }

@@ -7,13 +7,18 @@ const MAX_TOKEN_CHARS = 256;
 /** Casefold and strip `_`, `-` and whitespace: `KAS_STATUS_NOT_DETECTED` → `kasstatusnotdetected`. */
 export function normalizeToken(raw: string): string {
   const text = raw.length > MAX_TOKEN_CHARS ? raw.slice(0, MAX_TOKEN_CHARS) : raw;
+  const lower = text.toLowerCase();
+  // Runs between dropped characters are copied with one slice each; a token without any (most) is returned as is.
   let out = '';
-  for (const ch of text.toLowerCase()) {
-    // Plain string scan instead of a regex: one pass, no backtracking.
-    if (ch === '_' || ch === '-' || ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\u00a0') continue;
-    out += ch;
+  let run = 0;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c === 95 || c === 45 || c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0) {
+      if (i > run) out += lower.slice(run, i);
+      run = i + 1;
+    }
   }
-  return out;
+  return run === 0 ? lower : out + lower.slice(run);
 }
 
 /** Builds a lookup table whose keys are normalized; later entries never silently overwrite earlier ones. */
