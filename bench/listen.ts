@@ -141,6 +141,36 @@ async function countDocs(es: Client, prefix: string): Promise<number> {
   return (await es.count({ index: `${prefix}-2*`, allow_no_indices: true, ignore_unavailable: true })).count;
 }
 
+/** Elasticsearch, Redis and this process: in both phases. */
+function sharedCpuGroups(): CpuGroups {
+  const esPid = Number(readFileSync(ES_PID_FILE, 'utf8').trim());
+  return {
+    elasticsearch: () => (Number.isInteger(esPid) ? [esPid] : []),
+    redis: () => pidsByComm(['redis-server']).get('redis-server') ?? [],
+    bench: () => [process.pid],
+  };
+}
+
+/**
+ * Where the ratio comes from when both phases keep the cores busy: the ceiling spends `ceiling` CPU ms per
+ * document (Elasticsearch plus the bench's own serialisation), the pipeline `pipeline` CPU ms per line
+ * (Elasticsearch plus listen, work, Redis). On shared cores the ratio cannot exceed ceiling ÷ pipeline; the
+ * margin says how much CPU per line parse, queue and listen may use in all for the target ratio.
+ */
+function cpuBudget(ceilingMs: Record<string, number>, pipelineMs: Record<string, number>) {
+  const sum = (m: Record<string, number>): number => Object.values(m).reduce((a, b) => a + b, 0);
+  const ceiling = sum(ceilingMs);
+  const pipeline = sum(pipelineMs);
+  const shared = (pipelineMs['elasticsearch'] ?? 0) + (pipelineMs['bench'] ?? 0);
+  return {
+    ceiling_cpu_ms_per_doc: round(ceiling, 4),
+    pipeline_cpu_ms_per_line: round(pipeline, 4),
+    cpu_bound_ratio: round(ceiling / pipeline, 3),
+    pipeline_cpu_ms_beyond_elasticsearch: round(pipeline - shared, 4),
+    allowed_beyond_elasticsearch_for_target: round(ceiling / TARGET_RATIO - shared, 4),
+  };
+}
+
 interface RssSample { t_s: number; indexed: number; listen_mb: number; work_mb: number }
 
 async function runPipeline(bin: string, config: Config, dir: string, es: Client, lines: readonly string[], port: number) {
@@ -155,11 +185,7 @@ async function runPipeline(bin: string, config: Config, dir: string, es: Client,
   const children = [listen, worker];
   try {
     await waitForPort(port, listen);
-    const esPid = Number(readFileSync(ES_PID_FILE, 'utf8').trim());
-    const groups: CpuGroups = {
-      listen: () => [listen.pid], work: () => [worker.pid], elasticsearch: () => (Number.isInteger(esPid) ? [esPid] : []),
-      redis: () => pidsByComm(['redis-server']).get('redis-server') ?? [], bench: () => [process.pid],
-    };
+    const groups: CpuGroups = { listen: () => [listen.pid], work: () => [worker.pid], ...sharedCpuGroups() };
     const before = cpuSnapshot(groups);
     const t0 = performance.now();
     const sent = sendAll(port, lines);
@@ -253,8 +279,10 @@ export async function runListenBench(argv: readonly string[] = []): Promise<void
 
     phases['bulk'] = load();
     // The worker hands its log documents to the same sink (workers/process-log-batch.ts).
+    const ceilingCpuBefore = cpuSnapshot(sharedCpuGroups());
     const bulk = await bulkCeiling(es, { ...config.elasticsearch, indexPrefix: ceilingPrefix }, docs, config.listen.batchMaxLines, config.worker.concurrency);
-    const ceiling = { batch_docs: bulk.batch_docs, in_flight: bulk.in_flight, seconds: bulk.seconds, docs_per_second: bulk.messages_per_second };
+    const ceilingCpu = cpuUsage(ceilingCpuBefore, cpuSnapshot(sharedCpuGroups()), o.lines);
+    const ceiling = { batch_docs: bulk.batch_docs, in_flight: bulk.in_flight, seconds: bulk.seconds, docs_per_second: bulk.messages_per_second, cpu: ceilingCpu };
     log(`bulk ceiling: ${ceiling.docs_per_second} docs/s (${ceiling.batch_docs} per batch, ${ceiling.in_flight} in flight)`);
 
     phases['pipeline'] = load();
@@ -285,6 +313,7 @@ export async function runListenBench(argv: readonly string[] = []): Promise<void
         exit_codes: run.exitCodes,
       },
       ratio_to_ceiling: ratio,
+      cpu_budget: cpuBudget(ceilingCpu.cpu_ms_per_message ?? {}, run.cpu.cpu_ms_per_message ?? {}),
       target_ratio: TARGET_RATIO,
       meets_target: ratio >= TARGET_RATIO,
       rss_samples: run.samples.filter((_, i) => i % 4 === 0),
