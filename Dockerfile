@@ -12,10 +12,12 @@ RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:22-bookworm-slim
-# Fewer glibc malloc arenas: most of a busy worker's RSS is outside the V8 heap
-# (bench/results/pipeline-exp-memory-flags.json).
+# Fewer glibc malloc arenas, and a V8 old space of 192 MB: without the cap V8 lets garbage pile up to a few hundred
+# MB before collecting, and collect/work peaked at 383/330 MB over 1,000,000 messages; with it, at about 200 MB
+# (bench/results/soak-1000000*.json, docs/performance.md). What a role keeps alive is bounded by its batch limits.
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
+    NODE_OPTIONS=--max-old-space-size=192 \
     MAILVERDICT_CONFIG=/etc/mailverdict/config.yaml
 WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
