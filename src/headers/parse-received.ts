@@ -9,6 +9,7 @@
 // `from`/`by` and the first comment right after it. Anything that is not a host name or address is dropped.
 import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
+import { BACKSLASH, CLOSE, CR, LF, OPEN, SEMICOLON, SPACE, TAB } from './char-codes.js';
 
 export interface ReceivedPeer {
   /** The Domain (or address literal's address) written after `from` / `by`, lowercased. */
@@ -35,14 +36,6 @@ interface Token {
   comment: boolean;
 }
 
-const TAB = 9;
-const LF = 10;
-const CR = 13;
-const SPACE = 32;
-const OPEN = 40;
-const CLOSE = 41;
-const SEMICOLON = 59;
-const BACKSLASH = 92;
 
 /** Atoms and top-level comments, up to the `;` that starts the date. Nested comments stay inside theirs. */
 function tokenize(value: string): Token[] {

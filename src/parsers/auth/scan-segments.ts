@@ -1,6 +1,7 @@
 // Splits a structured header value on `;` the way RFC 8601 / RFC 7208 mean it: `;` inside a CFWS comment
 // (`dkim=pass (1024-bit key; unprotected)`) or inside a quoted string does not split. One linear pass with
 // a paren-depth counter — no regular expressions, so no input can make it backtrack.
+import { BACKSLASH, CLOSE, OPEN, QUOTE } from '../../headers/char-codes.js';
 
 export interface Segment {
   /** Segment with comments replaced by one space (quoted strings kept, quotes included). */
@@ -23,10 +24,6 @@ export const MAX_SCAN_CHARS = 65_536;
 const MAX_SEGMENTS = 64;
 const MAX_COMMENT_CHARS = 1_024;
 
-const BACKSLASH = 92;
-const QUOTE = 34;
-const OPEN = 40;
-const CLOSE = 41;
 
 function appendCapped(comment: string, piece: string): string {
   const room = MAX_COMMENT_CHARS - comment.length;

@@ -1,5 +1,6 @@
 // Tokenises one comment-free segment into `key=value` pairs and bare words, in order.
 // `key = value` with spaces around `=` is accepted (RFC 8601 allows CFWS there); quoted values are unquoted.
+import { BACKSLASH, EQUALS, QUOTE } from '../../headers/char-codes.js';
 
 export type Token = { readonly key: string; readonly value: string } | { readonly key?: undefined; readonly value: string };
 
@@ -10,9 +11,6 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
-const QUOTE = 34;
-const EQUALS = 61;
-const BACKSLASH = 92;
 
 function skipSpace(text: string, i: number): number {
   const n = text.length;
