@@ -33,6 +33,7 @@ import { REPO_ROOT } from './corpus.js';
 import { buildCli, freePort, startRole, stopChild, type Child } from './pipeline/children.js';
 import { cpuSnapshot, cpuUsage, pidsByComm, type CpuGroups } from './pipeline/cpu.js';
 import { readMemory, round1 } from './pipeline/proc-memory.js';
+import { intOption } from './int-option.js';
 
 const TARGET_RATIO = 0.8;
 const DEFAULT_LINES = 200_000;
@@ -50,12 +51,7 @@ function parseOptions(argv: readonly string[]): Options {
     args: [...argv], strict: true,
     options: { lines: { type: 'string' }, port: { type: 'string' }, 'no-build': { type: 'boolean' }, keep: { type: 'boolean' }, out: { type: 'string' } },
   });
-  const int = (v: string | undefined, name: string, fallback: number): number => {
-    if (v === undefined) return fallback;
-    const n = Number(v.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a positive integer, got ${v}`);
-    return n;
-  };
+  const int = intOption;
   return { lines: int(values.lines, 'lines', DEFAULT_LINES), port: int(values.port, 'port', 5521), build: values['no-build'] !== true, keep: values.keep === true, out: values.out };
 }
 

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './corpus.js';
 import { buildCli } from './pipeline/children.js';
 import { benchMessageChunks } from './pipeline/messages.js';
+import { intOption } from './int-option.js';
 
 const TARGET_RATIO = 0.3;
 const BARE = join(REPO_ROOT, 'bench', 'parse-mbox', 'bare-header-split.mjs');
@@ -66,10 +67,8 @@ function timed(args: readonly string[], stdout: string): Timing & { stderr: stri
 
 export async function runParseMboxBench(argv: readonly string[] = []): Promise<void> {
   const { values } = parseArgs({ args: [...argv], strict: true, options: { messages: { type: 'string' }, rounds: { type: 'string' } } });
-  const messages = Number(values.messages ?? 20_000);
-  const rounds = Number(values.rounds ?? 5);
-  if (!Number.isInteger(messages) || messages < 1) throw new Error(`--messages: expected a positive integer, got ${values.messages}`);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: expected a positive integer, got ${values.rounds}`);
+  const messages = intOption(values.messages, 'messages', 20_000);
+  const rounds = intOption(values.rounds, 'rounds', 5);
   const tmp = join(REPO_ROOT, 'bench', 'tmp');
   mkdirSync(tmp, { recursive: true });
   const load = [loadavg().map((x) => round(x, 2))];

@@ -52,6 +52,7 @@ import { maildirFolder, writeMaildir } from './pipeline/maildir.js';
 import { benchMessageChunks, buildBenchMessages, type BenchMessage } from './pipeline/messages.js';
 import { MemorySeries, type MemoryTrend } from './pipeline/memory-series.js';
 import { readMemory, round1, type Memory } from './pipeline/proc-memory.js';
+import { intOption } from './int-option.js';
 
 const TARGET_COMBINED = 0.8;
 const TARGET_RSS_MB = 300;
@@ -98,12 +99,7 @@ function parseOptions(argv: readonly string[]): Options {
       'skip-ceilings': { type: 'boolean' },
     },
   });
-  const int = (v: string | undefined, name: string, fallback?: number): number | undefined => {
-    if (v === undefined) return fallback;
-    const n = Number(v.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a positive integer, got ${v}`);
-    return n;
-  };
+  const int = intOption;
   const overrides: Options['overrides'] = {};
   const set = (key: keyof Options['overrides'], v: string | undefined, name: string): void => {
     const n = int(v, name);

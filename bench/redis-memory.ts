@@ -34,6 +34,7 @@ import { REPO_ROOT } from './corpus.js';
 import { buildBenchMessages } from './pipeline/messages.js';
 import { deleteMailboxes, fillMailbox } from './scaling/mailbox.js';
 import { deleteKeys } from './scaling/redis-keys.js';
+import { intOption } from './int-option.js';
 
 const round = (x: number, d = 0): number => Math.round(x * 10 ** d) / 10 ** d;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -52,12 +53,7 @@ function parseOptions(argv: readonly string[]): Options {
     strict: true,
     options: { 'message-jobs': { type: 'string' }, 'log-jobs': { type: 'string' }, user: { type: 'string' }, out: { type: 'string' } },
   });
-  const int = (v: string | undefined, name: string, fallback: number): number => {
-    if (v === undefined) return fallback;
-    const n = Number(v.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a positive integer, got ${v}`);
-    return n;
-  };
+  const int = intOption;
   return {
     messageJobs: int(values['message-jobs'], 'message-jobs', 100),
     logJobs: int(values['log-jobs'], 'log-jobs', 100),

@@ -35,6 +35,7 @@ import { deleteMailboxes, fillMailbox, type FilledMailbox } from './scaling/mail
 import { deleteKeys } from './scaling/redis-keys.js';
 import { bulkCeiling, deleteIndices, type BulkCeiling, forceMerge, nodeIndexedTotal, storeSize } from './scaling/search-store.js';
 import { runTopology, type Topology, type TopologyRun } from './scaling/topology.js';
+import { intOption } from './int-option.js';
 
 const ES_PID_FILE = '/var/lib/mailverdict/services/elasticsearch/es.pid';
 
@@ -59,12 +60,7 @@ function parseOptions(argv: readonly string[]): Options {
       keep: { type: 'boolean' }, out: { type: 'string' },
     },
   });
-  const int = (v: string | undefined, name: string, fallback: number, min = 1): number => {
-    if (v === undefined) return fallback;
-    const n = Number(v.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected an integer ≥ ${min}, got ${v}`);
-    return n;
-  };
+  const int = intOption;
   const workers = (values.workers ?? '1,2,4').split(',').map((w) => int(w.trim(), 'workers', 1));
   return {
     messages: int(values.messages, 'messages', 20_000, 2),
